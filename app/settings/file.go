@@ -1,0 +1,377 @@
+package settings
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Problem describes what was wrong with a settings file and what was done
+// about it, in words for the owner. The zero value means no problem.
+type Problem struct {
+	Message string // "settings.json: max_cpu_other_percent must be between 1 and 100 (is 400); ..."
+	Backup  string // where the unchanged bad file was kept, if it was
+	Fields  Errors
+}
+
+// Load reads the settings file at path. It never fails on bad content: a
+// missing file gives the defaults; a corrupt, invalid or too new file gives
+// the defaults (or the valid rest) plus a Problem, after copying the bad
+// file beside it so nothing the owner wrote is lost. The error is for files
+// that cannot be read at all.
+func Load(path string) (Settings, Problem, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Default(), Problem{}, nil
+	}
+	if err != nil {
+		return Default(), Problem{}, fmt.Errorf("read settings: %w", err)
+	}
+	s, fields, fatal := Decode(data)
+	if fatal == "" && len(fields) == 0 {
+		return s, Problem{}, nil
+	}
+	p := Problem{Fields: fields}
+	backup, berr := backupFile(path, data)
+	name := filepath.Base(path)
+	var msg strings.Builder
+	if fatal != "" {
+		fmt.Fprintf(&msg, "%s: %s; using the defaults", name, fatal)
+	} else {
+		fmt.Fprintf(&msg, "%s: %s; using the defaults for those", name, joinFieldErrors(fields))
+	}
+	if berr == nil {
+		p.Backup = backup
+		fmt.Fprintf(&msg, "; your file was kept as %s", filepath.Base(backup))
+	} else {
+		fmt.Fprintf(&msg, "; could not keep a copy of your file (%v)", berr)
+	}
+	p.Message = msg.String()
+	return s, p, nil
+}
+
+func joinFieldErrors(es Errors) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Decode parses a settings file. It returns the settings with every
+// invalid or undecodable field at its default, the field errors, and a
+// non-empty fatal message when nothing of the file could be used.
+func Decode(data []byte) (s Settings, fields Errors, fatal string) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return Default(), nil, "not valid JSON (" + describeJSONError(data, err) + ")"
+	}
+	if v, ok := raw["version"]; ok {
+		var ver int
+		if err := json.Unmarshal(v, &ver); err == nil && ver > Version {
+			return Default(), nil, fmt.Sprintf("written by a newer idlenode (format %d, this one reads %d)", ver, Version)
+		}
+	}
+	s = Default()
+	known := jsonFields()
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		f, ok := known[k]
+		if !ok {
+			fields = append(fields, FieldError{Field: k, Rule: "is not a setting (ignored)"})
+			continue
+		}
+		fv := reflect.ValueOf(&s).Elem().FieldByIndex(f.Index)
+		tmp := reflect.New(f.Type)
+		if err := json.Unmarshal(raw[k], tmp.Interface()); err != nil {
+			fields = append(fields, FieldError{Field: k, Rule: "must be " + kindWord(f.Type) + " (is " + truncate(string(raw[k]), 40) + ")"})
+			continue
+		}
+		fv.Set(tmp.Elem())
+	}
+	if _, ok := raw["version"]; !ok {
+		s.Version = Version // hand-written files may leave it out
+	}
+	s, repaired := s.Repair()
+	fields = append(fields, repaired...)
+	return s, fields, ""
+}
+
+func describeJSONError(data []byte, err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
+		return fmt.Sprintf("line %d: %v", line, se)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return "the file must hold one JSON object"
+	}
+	return err.Error()
+}
+
+func kindWord(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64:
+		return "a whole number"
+	case reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "text in quotes"
+	case reflect.Slice:
+		return `a list like [{"start":"22:00","end":"07:00"}]`
+	}
+	return t.String()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// jsonFields maps each JSON key to its struct field.
+func jsonFields() map[string]reflect.StructField {
+	t := reflect.TypeOf(Settings{})
+	m := make(map[string]reflect.StructField, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			m[name] = f
+		}
+	}
+	return m
+}
+
+// Keys lists the setting keys in file order.
+func Keys() []string {
+	t := reflect.TypeOf(Settings{})
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "version" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// policyKeys are the settings a preset sets; changing one by hand makes the
+// preset "custom".
+var policyKeys = map[string]bool{
+	"idle_minutes": true, "max_cpu_other_percent": true, "max_gpu_other_percent": true,
+	"run_on_battery": true, "min_battery_percent": true, "max_temperature_c": true,
+	"schedule": true, "cores_percent": true, "duty_cycle_percent": true,
+	"max_memory_percent": true, "gpu_enabled": true, "gpu_while_in_use": true,
+}
+
+// Set parses value for the setting named key (its JSON name) and stores it
+// in s. It does not validate the whole; call Validate after.
+func (s *Settings) Set(key, value string) error {
+	if key == "version" {
+		return errors.New("version is not a setting")
+	}
+	if key == "preset" {
+		return ApplyPreset(s, value)
+	}
+	f, ok := jsonFields()[key]
+	if !ok {
+		return fmt.Errorf("unknown setting %q (known: %s)", key, strings.Join(Keys(), ", "))
+	}
+	fv := reflect.ValueOf(s).Elem().FieldByIndex(f.Index)
+	value = strings.TrimSpace(value)
+	switch fv.Kind() {
+	case reflect.Int:
+		n, err := strconv.Atoi(strings.TrimSuffix(value, "%"))
+		if err != nil {
+			return fmt.Errorf("%s must be a whole number (is %q)", key, value)
+		}
+		fv.SetInt(int64(n))
+	case reflect.Float64:
+		n, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			return fmt.Errorf("%s must be a number (is %q)", key, value)
+		}
+		fv.SetFloat(n)
+	case reflect.Bool:
+		b, err := parseBool(value)
+		if err != nil {
+			return fmt.Errorf("%s must be on or off (is %q)", key, value)
+		}
+		fv.SetBool(b)
+	case reflect.String:
+		fv.SetString(value)
+	case reflect.Slice: // schedule
+		w, err := ParseSchedule(value)
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		fv.Set(reflect.ValueOf(w))
+	default:
+		return fmt.Errorf("%s cannot be set from the command line", key)
+	}
+	if policyKeys[key] {
+		s.Preset = "custom"
+	}
+	return nil
+}
+
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "1", "true", "on", "yes":
+		return true, nil
+	case "0", "false", "off", "no":
+		return false, nil
+	}
+	return false, errors.New("not a boolean")
+}
+
+// Save writes s to path atomically (temporary file, fsync, rename), owner
+// read-write only. It refuses invalid settings.
+func Save(path string, s Settings) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode settings: %w", err)
+	}
+	data = append(data, '\n')
+	return WriteFileAtomic(path, data, 0o600)
+}
+
+// WriteFileAtomic replaces path with data so that a crash leaves either
+// the old or the new file, never a torn one.
+func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
+	}
+	tmp := f.Name()
+	fail := func(err error) error {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
+	}
+	if err := f.Chmod(perm); err != nil {
+		return fail(err)
+	}
+	if _, err := f.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync() // make the rename durable where the OS allows
+		d.Close()
+	}
+	return nil
+}
+
+func backupFile(path string, data []byte) (string, error) {
+	name := path + ".bad-" + time.Now().Format("20060102-150405")
+	for i := 1; ; i++ {
+		if _, err := os.Stat(name); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		name = fmt.Sprintf("%s.bad-%s-%d", path, time.Now().Format("20060102-150405"), i)
+	}
+	if err := os.WriteFile(name, data, 0o600); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// Store is the settings file of a running node: one owner of the current
+// value, safe for concurrent use.
+type Store struct {
+	path string
+
+	mu      sync.Mutex
+	cur     Settings
+	problem Problem
+}
+
+// Open loads the settings at path into a Store. A repaired file is saved
+// back (its original kept as a backup) so the next start is clean.
+func Open(path string) (*Store, error) {
+	s, p, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	st := &Store{path: path, cur: s, problem: p}
+	if _, statErr := os.Stat(path); p.Message != "" || errors.Is(statErr, fs.ErrNotExist) {
+		if err := Save(path, s); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// Path is the settings file.
+func (st *Store) Path() string { return st.path }
+
+// Get returns the current settings. The Schedule slice is a copy.
+func (st *Store) Get() Settings {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	c := st.cur
+	c.Schedule = append([]Window(nil), st.cur.Schedule...)
+	return c
+}
+
+// Problem returns what was wrong with the file at load time.
+func (st *Store) Problem() Problem {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.problem
+}
+
+// Update applies fn to a copy of the settings, validates and saves the
+// result. On any error nothing changes.
+func (st *Store) Update(fn func(*Settings) error) (Settings, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	next := st.cur
+	next.Schedule = append([]Window(nil), st.cur.Schedule...)
+	if err := fn(&next); err != nil {
+		return st.cur, err
+	}
+	if err := Save(st.path, next); err != nil {
+		return st.cur, err
+	}
+	st.cur = next
+	st.problem = Problem{}
+	return next, nil
+}
