@@ -43,7 +43,7 @@ func TestRules(t *testing.T) {
 		{name: "battery allowed at exactly minimum", sig: func(s Signals) Signals { s.HasBattery, s.OnBattery, s.BatteryPercent = true, true, 50; return s },
 			set: with(func(s *settings.Settings) { s.RunOnBattery = true; s.MinBatteryPercent = 50 }), work: true},
 		{name: "battery below minimum", sig: func(s Signals) Signals { s.HasBattery, s.OnBattery, s.BatteryPercent = true, true, 18; return s },
-			set: with(func(s *settings.Settings) { s.RunOnBattery = true; s.MinBatteryPercent = 30 }),
+			set:   with(func(s *settings.Settings) { s.RunOnBattery = true; s.MinBatteryPercent = 30 }),
 			cause: CauseBattery, reason: "Battery at 18% (works above 30%)"},
 		{name: "battery charging on AC works", sig: func(s Signals) Signals { s.HasBattery, s.OnBattery, s.BatteryPercent = true, false, 5; return s }, set: def, work: true},
 		{name: "outside schedule", sig: func(s Signals) Signals { return s },

@@ -47,7 +47,7 @@ type Settings struct {
 	Autostart bool `json:"autostart"`
 
 	// Energy accounting.
-	WattsPerCore       float64 `json:"watts_per_core"`        // CPU energy estimate where RAPL is unreadable
+	WattsPerCore       float64 `json:"watts_per_core"`         // CPU energy estimate where RAPL is unreadable
 	GridGramsCO2PerKWh float64 `json:"grid_grams_co2_per_kwh"` // grid carbon intensity
 	ElectricityPrice   float64 `json:"electricity_price"`      // per kWh, in Currency (money, not tokens)
 	Currency           string  `json:"currency"`
