@@ -282,7 +282,8 @@ type ResultAck struct {
 	JobState string `json:"job_state"`
 	// Verdict of this replica: "pending" (waiting for other replicas),
 	// "accepted" (credited), "rejected" (disagreed with the quorum) or
-	// "late" (the job was settled without it).
+	// "late" (the job was settled without it) or "failed" (no majority
+	// within the replica cap).
 	Verdict string `json:"verdict"`
 }
 
@@ -292,6 +293,7 @@ const (
 	VerdictAccepted = "accepted"
 	VerdictRejected = "rejected"
 	VerdictLate     = "late"
+	VerdictFailed   = "failed" // the job failed without a majority
 )
 
 // DayEarning is the credit of one UTC day.

@@ -1,0 +1,699 @@
+// Package sqlite is the coordinator's store on SQLite (modernc.org/sqlite,
+// pure Go) in WAL mode with synchronous=FULL: a write is on disk before the
+// call returns. One connection writes; several read.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+
+	"github.com/idlenode/idlenode/coordinator/store"
+	"github.com/idlenode/idlenode/protocol"
+)
+
+// Store implements store.Store.
+type Store struct {
+	w *sql.DB // one connection: all writes
+	r *sql.DB // readers
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Options tune the store.
+type Options struct {
+	// Synchronous is SQLite's synchronous pragma: "FULL" (default, durable
+	// across power loss) or "NORMAL" (durable across process crashes only).
+	Synchronous string
+}
+
+// Open opens or creates the database at path and migrates it.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	sync := opts.Synchronous
+	if sync == "" {
+		sync = "FULL"
+	}
+	if sync != "FULL" && sync != "NORMAL" {
+		return nil, fmt.Errorf("open store: synchronous must be FULL or NORMAL, not %q", sync)
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(" + sync + ")", "busy_timeout(10000)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	dsn := "file:" + path + "?" + q.Encode()
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetMaxIdleConns(1)
+	r, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	s := &Store{w: w, r: r}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// migrations are applied in order, each once; never edit a released one.
+var migrations = []string{
+	`CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+	CREATE TABLE jobs (
+		seq INTEGER PRIMARY KEY AUTOINCREMENT,
+		id TEXT NOT NULL UNIQUE,
+		requester TEXT NOT NULL,
+		spec TEXT NOT NULL,
+		reward TEXT NOT NULL,
+		mem_bytes INTEGER NOT NULL,
+		replicas INTEGER NOT NULL,
+		target INTEGER NOT NULL,
+		cap INTEGER NOT NULL,
+		active INTEGER NOT NULL DEFAULT 0,
+		results INTEGER NOT NULL DEFAULT 0,
+		adaptive INTEGER NOT NULL DEFAULT 0,
+		state TEXT NOT NULL DEFAULT 'open',
+		output_hash TEXT NOT NULL DEFAULT '',
+		error TEXT NOT NULL DEFAULT '',
+		deadline INTEGER NOT NULL,
+		created_at INTEGER NOT NULL,
+		done_at INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE INDEX jobs_wanting ON jobs(seq) WHERE state = 'open' AND active + results < target;
+	CREATE INDEX jobs_open_deadline ON jobs(deadline) WHERE state = 'open';
+	CREATE TABLE leases (
+		id TEXT PRIMARY KEY,
+		job_id TEXT NOT NULL REFERENCES jobs(id),
+		node TEXT NOT NULL,
+		state TEXT NOT NULL DEFAULT 'active',
+		deadline INTEGER NOT NULL,
+		created_at INTEGER NOT NULL,
+		UNIQUE (job_id, node)
+	);
+	CREATE INDEX leases_active_deadline ON leases(deadline) WHERE state = 'active';
+	CREATE TABLE results (
+		lease_id TEXT PRIMARY KEY REFERENCES leases(id),
+		job_id TEXT NOT NULL REFERENCES jobs(id),
+		node TEXT NOT NULL,
+		output_hash TEXT NOT NULL,
+		metrics TEXT NOT NULL,
+		bonus_bp INTEGER NOT NULL,
+		verdict TEXT NOT NULL,
+		created_at INTEGER NOT NULL
+	);
+	CREATE INDEX results_job ON results(job_id);
+	CREATE TABLE credits (
+		job_id TEXT NOT NULL REFERENCES jobs(id),
+		node TEXT NOT NULL,
+		amount TEXT NOT NULL,
+		at INTEGER NOT NULL,
+		PRIMARY KEY (job_id, node)
+	);
+	CREATE INDEX credits_node ON credits(node, at);
+	CREATE TABLE nodes (
+		address TEXT PRIMARY KEY,
+		valid INTEGER NOT NULL DEFAULT 0,
+		invalid INTEGER NOT NULL DEFAULT 0
+	);`,
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for i, m := range migrations {
+		v := i + 1
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, m); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version) VALUES (?)`, v)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate to version %d: %w", v, err)
+		}
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+// CreateJobs implements store.Store.
+func (s *Store) CreateJobs(ctx context.Context, jobs []store.NewJob, now time.Time) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO jobs (id, requester, spec, reward, mem_bytes, replicas, target, cap, deadline, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, j := range jobs {
+			spec, err := json.Marshal(j.Spec)
+			if err != nil {
+				return err
+			}
+			cp := max(j.Cap, j.Spec.Replicas)
+			if _, err := st.ExecContext(ctx, j.ID, j.Requester, string(spec), j.Spec.RewardPerReplica, j.Spec.Limits.MemoryBytes,
+				j.Spec.Replicas, j.Spec.Replicas, cp, ms(j.Spec.Deadline), ms(now)); err != nil {
+				if isUnique(err) {
+					return fmt.Errorf("job %s: %w", j.ID, store.ErrDuplicate)
+				}
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("create jobs: %w", err)
+	}
+	return nil
+}
+
+func isUnique(err error) bool {
+	return err != nil && (containsAny(err.Error(), "UNIQUE constraint failed", "constraint failed: UNIQUE"))
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+const jobCols = `id, requester, spec, state, target, cap, active, results, output_hash, error, created_at, done_at`
+
+type scanner interface{ Scan(...any) error }
+
+func scanJob(r scanner) (store.Job, error) {
+	var j store.Job
+	var spec string
+	var created, done int64
+	if err := r.Scan(&j.ID, &j.Requester, &spec, &j.State, &j.Target, &j.Cap, &j.Active, &j.Results, &j.OutputHash, &j.Error, &created, &done); err != nil {
+		return j, err
+	}
+	if err := json.Unmarshal([]byte(spec), &j.Spec); err != nil {
+		return j, fmt.Errorf("decode stored spec of %s: %w", j.ID, err)
+	}
+	j.CreatedAt, j.DoneAt = fromMS(created), fromMS(done)
+	return j, nil
+}
+
+// Job implements store.Store.
+func (s *Store) Job(ctx context.Context, id string) (store.Job, error) {
+	j, err := scanJob(s.r.QueryRowContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return j, fmt.Errorf("job %s: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return j, fmt.Errorf("get job: %w", err)
+	}
+	return j, nil
+}
+
+func expireTx(ctx context.Context, tx *sql.Tx, now time.Time) (store.ExpireStats, error) {
+	var st store.ExpireStats
+	rows, err := tx.QueryContext(ctx, `SELECT id, job_id FROM leases WHERE state = 'active' AND deadline <= ?`, ms(now))
+	if err != nil {
+		return st, err
+	}
+	var ids, jobs []string
+	for rows.Next() {
+		var id, job string
+		if err := rows.Scan(&id, &job); err != nil {
+			rows.Close()
+			return st, err
+		}
+		ids, jobs = append(ids, id), append(jobs, job)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return st, err
+	}
+	for i := range ids {
+		if err := requeue(ctx, tx, ids[i], jobs[i], "expired"); err != nil {
+			return st, err
+		}
+	}
+	st.Leases = len(ids)
+	res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', error = 'deadline passed before a quorum', done_at = ?
+		WHERE state = 'open' AND deadline <= ?`, ms(now), ms(now))
+	if err != nil {
+		return st, err
+	}
+	n, _ := res.RowsAffected()
+	st.Jobs = int(n)
+	return st, nil
+}
+
+// requeue ends an active lease; a job whose replication was lowered for a
+// trusted node goes back to full replication if that node produced nothing.
+func requeue(ctx context.Context, tx *sql.Tx, leaseID, jobID, state string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE leases SET state = ? WHERE id = ?`, state, leaseID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE jobs SET active = active - 1,
+		target = CASE WHEN adaptive = 1 AND results = 0 AND active = 1 THEN replicas ELSE target END,
+		adaptive = CASE WHEN adaptive = 1 AND results = 0 AND active = 1 THEN 0 ELSE adaptive END
+		WHERE id = ?`, jobID)
+	return err
+}
+
+// Expire implements store.Store.
+func (s *Store) Expire(ctx context.Context, now time.Time) (store.ExpireStats, error) {
+	var st store.ExpireStats
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		st, err = expireTx(ctx, tx, now)
+		return err
+	})
+	if err != nil {
+		return st, fmt.Errorf("expire leases: %w", err)
+	}
+	return st, nil
+}
+
+// Lease implements store.Store.
+func (s *Store) Lease(ctx context.Context, q store.LeaseQuery) ([]store.Lease, error) {
+	var out []store.Lease
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		if _, err := expireTx(ctx, tx, q.Now); err != nil {
+			return err
+		}
+		mem := q.MemoryBytes
+		if mem <= 0 {
+			mem = 1 << 62
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, spec, replicas, results, active, adaptive FROM jobs
+			WHERE state = 'open' AND active + results < target AND mem_bytes <= ? AND deadline > ?
+			AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.job_id = jobs.id AND l.node = ?)
+			ORDER BY seq LIMIT ?`, mem, ms(q.Now), q.Node, q.Max)
+		if err != nil {
+			return err
+		}
+		type pick struct {
+			id, spec                            string
+			replicas, results, active, adaptive int
+		}
+		var picks []pick
+		for rows.Next() {
+			var p pick
+			if err := rows.Scan(&p.id, &p.spec, &p.replicas, &p.results, &p.active, &p.adaptive); err != nil {
+				rows.Close()
+				return err
+			}
+			picks = append(picks, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(picks) == 0 {
+			return nil
+		}
+		trusted := false
+		if q.TrustAfter > 0 {
+			n, err := nodeTx(ctx, tx, q.Node)
+			if err != nil {
+				return err
+			}
+			trusted = n.Trusted(q.TrustAfter)
+		}
+		deadline := q.Now.Add(q.TTL)
+		for _, p := range picks {
+			id := q.NewID()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO leases (id, job_id, node, deadline, created_at) VALUES (?, ?, ?, ?, ?)`,
+				id, p.id, q.Node, ms(deadline), ms(q.Now)); err != nil {
+				return err
+			}
+			single := trusted && p.replicas == 2 && p.results == 0 && p.active == 0 && p.adaptive == 0 &&
+				(q.SpotCheck == nil || !q.SpotCheck())
+			if single {
+				_, err = tx.ExecContext(ctx, `UPDATE jobs SET active = active + 1, target = 1, adaptive = 1 WHERE id = ?`, p.id)
+			} else {
+				_, err = tx.ExecContext(ctx, `UPDATE jobs SET active = active + 1 WHERE id = ?`, p.id)
+			}
+			if err != nil {
+				return err
+			}
+			var spec protocol.JobSpec
+			if err := json.Unmarshal([]byte(p.spec), &spec); err != nil {
+				return fmt.Errorf("decode stored spec of %s: %w", p.id, err)
+			}
+			out = append(out, store.Lease{ID: id, JobID: p.id, Node: q.Node, Spec: spec, Deadline: deadline})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lease jobs: %w", err)
+	}
+	return out, nil
+}
+
+func leaseOwner(ctx context.Context, tx *sql.Tx, leaseID, node string) (job, state string, err error) {
+	var owner string
+	err = tx.QueryRowContext(ctx, `SELECT job_id, node, state FROM leases WHERE id = ?`, leaseID).Scan(&job, &owner, &state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", fmt.Errorf("lease %s: %w", leaseID, store.ErrNotFound)
+	}
+	if err != nil {
+		return "", "", err
+	}
+	if owner != node {
+		return "", "", fmt.Errorf("lease %s: %w", leaseID, store.ErrNotYours)
+	}
+	return job, state, nil
+}
+
+// Heartbeat implements store.Store.
+func (s *Store) Heartbeat(ctx context.Context, leaseID, node string, deadline, now time.Time) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		_, state, err := leaseOwner(ctx, tx, leaseID, node)
+		if err != nil {
+			return err
+		}
+		var dl int64
+		if err := tx.QueryRowContext(ctx, `SELECT deadline FROM leases WHERE id = ?`, leaseID).Scan(&dl); err != nil {
+			return err
+		}
+		if state != "active" || dl <= ms(now) {
+			return fmt.Errorf("lease %s is %s: %w", leaseID, stateWord(state, dl, now), store.ErrLeaseGone)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE leases SET deadline = ? WHERE id = ?`, ms(deadline), leaseID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("heartbeat: %w", err)
+	}
+	return nil
+}
+
+func stateWord(state string, dl int64, now time.Time) string {
+	if state == "active" && dl <= ms(now) {
+		return "expired"
+	}
+	return state
+}
+
+// GiveBack implements store.Store.
+func (s *Store) GiveBack(ctx context.Context, leaseID, node string, now time.Time) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		job, state, err := leaseOwner(ctx, tx, leaseID, node)
+		if err != nil {
+			return err
+		}
+		if state != "active" {
+			return fmt.Errorf("lease %s is %s: %w", leaseID, state, store.ErrLeaseGone)
+		}
+		return requeue(ctx, tx, leaseID, job, "given_back")
+	})
+	if err != nil {
+		return fmt.Errorf("give back: %w", err)
+	}
+	return nil
+}
+
+// Report implements store.Store.
+func (s *Store) Report(ctx context.Context, r store.Report) (store.Outcome, error) {
+	var out store.Outcome
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		out = store.Outcome{}
+		job, state, err := leaseOwner(ctx, tx, r.LeaseID, r.Node)
+		if err != nil {
+			return err
+		}
+		out.JobID = job
+		var prevHash, prevVerdict string
+		err = tx.QueryRowContext(ctx, `SELECT output_hash, verdict FROM results WHERE lease_id = ?`, r.LeaseID).Scan(&prevHash, &prevVerdict)
+		switch {
+		case err == nil:
+			if prevHash != r.OutputHash {
+				return fmt.Errorf("lease %s: %w", r.LeaseID, store.ErrConflict)
+			}
+			if err := tx.QueryRowContext(ctx, `SELECT state FROM jobs WHERE id = ?`, job).Scan(&out.JobState); err != nil {
+				return err
+			}
+			out.Verdict, out.Replay = prevVerdict, true
+			return nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		if state == "given_back" {
+			return fmt.Errorf("lease %s was given back: %w", r.LeaseID, store.ErrLeaseGone)
+		}
+		var reward, jobState string
+		var target, cp, active, results int
+		if err := tx.QueryRowContext(ctx, `SELECT reward, state, target, cap, active, results FROM jobs WHERE id = ?`, job).
+			Scan(&reward, &jobState, &target, &cp, &active, &results); err != nil {
+			return err
+		}
+		metrics, _ := json.Marshal(r.Metrics)
+		verdict := protocol.VerdictPending
+		if jobState != protocol.JobOpen {
+			verdict = protocol.VerdictLate
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO results (lease_id, job_id, node, output_hash, metrics, bonus_bp, verdict, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.LeaseID, job, r.Node, r.OutputHash, string(metrics), r.BonusBP, verdict, ms(r.Now)); err != nil {
+			return err
+		}
+		if state == "active" {
+			active--
+			if _, err := tx.ExecContext(ctx, `UPDATE leases SET state = 'reported' WHERE id = ?`, r.LeaseID); err != nil {
+				return err
+			}
+		} else if _, err := tx.ExecContext(ctx, `UPDATE leases SET state = 'reported_late' WHERE id = ?`, r.LeaseID); err != nil {
+			return err
+		}
+		out.JobState, out.Verdict = jobState, verdict
+		if jobState != protocol.JobOpen {
+			return nil // settled without it: kept for the record, never credited
+		}
+		results++
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET active = ?, results = ? WHERE id = ?`, active, results, job); err != nil {
+			return err
+		}
+		return settle(ctx, tx, job, reward, target, cp, active, r, &out)
+	})
+	if err != nil {
+		return out, fmt.Errorf("report result: %w", err)
+	}
+	return out, nil
+}
+
+func settle(ctx context.Context, tx *sql.Tx, job, rewardS string, target, cp, active int, r store.Report, out *store.Outcome) error {
+	type res struct {
+		lease, node, hash string
+		bonus             int64
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT lease_id, node, output_hash, bonus_bp FROM results WHERE job_id = ? AND verdict = 'pending' ORDER BY created_at, lease_id`, job)
+	if err != nil {
+		return err
+	}
+	var all []res
+	var hashes []string
+	for rows.Next() {
+		var x res
+		if err := rows.Scan(&x.lease, &x.node, &x.hash, &x.bonus); err != nil {
+			rows.Close()
+			return err
+		}
+		all, hashes = append(all, x), append(hashes, x.hash)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	d := store.Decide(target, cp, active, hashes)
+	switch {
+	case d.Accept:
+		reward, ok := new(big.Int).SetString(rewardS, 10)
+		if !ok {
+			return fmt.Errorf("stored reward of %s is not an integer", job)
+		}
+		out.Settled, out.AcceptedHash, out.JobState = true, d.Hash, protocol.JobDone
+		out.Credited = map[string]*big.Int{}
+		day := r.Now
+		for _, x := range all {
+			v := protocol.VerdictRejected
+			if x.hash == d.Hash {
+				v = protocol.VerdictAccepted
+				amt := store.CreditAmount(reward, x.bonus)
+				if _, err := tx.ExecContext(ctx, `INSERT INTO credits (job_id, node, amount, at) VALUES (?, ?, ?, ?)`, job, x.node, amt.String(), ms(day)); err != nil {
+					return err
+				}
+				out.Credited[x.node] = amt
+				if err := bump(ctx, tx, x.node, "valid"); err != nil {
+					return err
+				}
+			} else {
+				out.Rejected = append(out.Rejected, store.Rejected{Node: x.node, OutputHash: x.hash})
+				if err := bump(ctx, tx, x.node, "invalid"); err != nil {
+					return err
+				}
+			}
+			if x.lease == r.LeaseID {
+				out.Verdict = v
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE results SET verdict = ? WHERE lease_id = ?`, v, x.lease); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', output_hash = ?, done_at = ? WHERE id = ?`, d.Hash, ms(r.Now), job)
+		return err
+	case d.MoreTarget > 0:
+		_, err = tx.ExecContext(ctx, `UPDATE jobs SET target = ? WHERE id = ?`, d.MoreTarget, job)
+		return err
+	case d.Fail:
+		out.Settled, out.JobState, out.Verdict = true, protocol.JobFailed, protocol.VerdictFailed
+		if _, err := tx.ExecContext(ctx, `UPDATE results SET verdict = 'failed' WHERE job_id = ? AND verdict = 'pending'`, job); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', error = ?, done_at = ? WHERE id = ?`,
+			fmt.Sprintf("no majority among %d replicas", len(all)), ms(r.Now), job)
+		return err
+	}
+	return nil
+}
+
+func bump(ctx context.Context, tx *sql.Tx, node, col string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO nodes (address, `+col+`) VALUES (?, 1)
+		ON CONFLICT(address) DO UPDATE SET `+col+` = `+col+` + 1`, node)
+	return err
+}
+
+func nodeTx(ctx context.Context, tx *sql.Tx, node string) (store.NodeStats, error) {
+	n := store.NodeStats{Address: node}
+	err := tx.QueryRowContext(ctx, `SELECT valid, invalid FROM nodes WHERE address = ?`, node).Scan(&n.Valid, &n.Invalid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return n, nil
+	}
+	return n, err
+}
+
+// Node implements store.Store.
+func (s *Store) Node(ctx context.Context, node string) (store.NodeStats, error) {
+	n := store.NodeStats{Address: node}
+	err := s.r.QueryRowContext(ctx, `SELECT valid, invalid FROM nodes WHERE address = ?`, node).Scan(&n.Valid, &n.Invalid)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return n, fmt.Errorf("get node: %w", err)
+	}
+	return n, nil
+}
+
+// Credits implements store.Store.
+func (s *Store) Credits(ctx context.Context, node string, limit int) ([]store.Credit, *big.Int, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT job_id, amount, at FROM credits WHERE node = ? ORDER BY at DESC, job_id`, node)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list credits: %w", err)
+	}
+	defer rows.Close()
+	total := new(big.Int)
+	var out []store.Credit
+	for rows.Next() {
+		var c store.Credit
+		var amt string
+		var at int64
+		if err := rows.Scan(&c.JobID, &amt, &at); err != nil {
+			return nil, nil, fmt.Errorf("list credits: %w", err)
+		}
+		v, ok := new(big.Int).SetString(amt, 10)
+		if !ok {
+			return nil, nil, fmt.Errorf("list credits: stored amount %q is not an integer", amt)
+		}
+		total.Add(total, v)
+		if limit <= 0 || len(out) < limit {
+			c.Amount, c.At = v, fromMS(at)
+			out = append(out, c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("list credits: %w", err)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	return out, total, nil
+}
+
+// Stats implements store.Store.
+func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
+	var st store.Stats
+	err := s.r.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM jobs WHERE state = 'open'),
+		(SELECT count(*) FROM jobs WHERE state = 'done'),
+		(SELECT count(*) FROM jobs WHERE state = 'failed'),
+		(SELECT count(*) FROM results),
+		(SELECT count(*) FROM credits),
+		(SELECT count(*) FROM leases WHERE state = 'active')`).Scan(&st.Open, &st.Done, &st.Failed, &st.Results, &st.Credited, &st.ActiveLeases)
+	if err != nil {
+		return st, fmt.Errorf("stats: %w", err)
+	}
+	return st, nil
+}
+
+// Meta implements store.Store.
+func (s *Store) Meta(ctx context.Context, key string) ([]byte, error) {
+	var v []byte
+	err := s.r.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("meta %s: %w", key, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get meta: %w", err)
+	}
+	return v, nil
+}
+
+// SetMeta implements store.Store.
+func (s *Store) SetMeta(ctx context.Context, key string, value []byte) error {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("set meta: %w", err)
+	}
+	return nil
+}
