@@ -11,8 +11,8 @@ import (
 
 // FieldError says which field broke which rule.
 type FieldError struct {
-	Field string // the JSON key
-	Rule  string // for people: "must be between 1 and 100"
+	Field string `json:"field"` // the JSON key
+	Rule  string `json:"rule"`  // for people: "must be between 1 and 100"
 }
 
 func (e FieldError) Error() string { return e.Field + " " + e.Rule }
