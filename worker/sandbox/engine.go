@@ -1,0 +1,336 @@
+//go:build cgo
+
+package sandbox
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/bytecodealliance/wasmtime-go/v39"
+)
+
+const wasmtimeModule = "github.com/bytecodealliance/wasmtime-go/v39"
+
+// wasiModule is the only import namespace a job may use.
+const wasiModule = "wasi_snapshot_preview1"
+
+// Deterministic clocks: every read advances the clock by clockStep, from a
+// fixed start, so a module sees time pass without learning anything of the
+// host. Real time is 2020-01-01T00:00:00Z at the first read.
+const (
+	clockStep     = 1_000_000 // 1 ms in ns
+	realtimeStart = 1_577_836_800_000_000_000
+)
+
+// WASI errno values used by the shadowed functions.
+const (
+	errnoSuccess = 0
+	errnoFault   = 21
+	errnoInval   = 28
+)
+
+// maxModuleBytes bounds a module file.
+const maxModuleBytes = 256 << 20
+
+// EngineID names the engine and its settings; compiled modules are cached
+// per EngineID.
+func EngineID() string {
+	v := "v39.0.1"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == wasmtimeModule {
+				v = d.Version
+				if d.Replace != nil {
+					v += "=>" + d.Replace.Path + "@" + d.Replace.Version
+				}
+			}
+		}
+	}
+	return "wasmtime-go/" + v + ";cranelift-speed;nan-canon;relaxed-simd-det;no-threads"
+}
+
+func newEngine() *wasmtime.Engine {
+	cfg := wasmtime.NewConfig()
+	cfg.SetCraneliftOptLevel(wasmtime.OptLevelSpeed)
+	cfg.SetCraneliftNanCanonicalization(true)
+	cfg.SetWasmRelaxedSIMDDeterministic(true)
+	cfg.SetWasmThreads(false)
+	return wasmtime.NewEngineWithConfig(cfg)
+}
+
+// compiled is a module ready to instantiate.
+type compiled struct {
+	module   *wasmtime.Module
+	cacheHit bool
+}
+
+// loadModule reads, validates and compiles the module at path, through the
+// cache in cacheDir when one is given. A failure is a childStatus of kind
+// KindInvalidModule (the module's fault) or KindCrash (ours).
+func loadModule(engine *wasmtime.Engine, path, cacheDir string, log *slog.Logger) (compiled, *childStatus) {
+	invalid := func(format string, a ...any) (compiled, *childStatus) {
+		return compiled{}, &childStatus{Kind: KindInvalidModule, Message: fmt.Sprintf(format, a...)}
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return compiled{}, &childStatus{Kind: KindCrash, Message: fmt.Sprintf("read module: %v", err)}
+	}
+	if fi.Size() > maxModuleBytes {
+		return invalid("module is %d bytes, more than the %d allowed", fi.Size(), maxModuleBytes)
+	}
+	wasm, err := os.ReadFile(path)
+	if err != nil {
+		return compiled{}, &childStatus{Kind: KindCrash, Message: fmt.Sprintf("read module: %v", err)}
+	}
+	if len(wasm) < 8 || !bytes.Equal(wasm[:4], []byte("\x00asm")) {
+		return invalid("not a WebAssembly module (no \\0asm header)")
+	}
+	if binary.LittleEndian.Uint32(wasm[4:8]) != 1 {
+		return invalid("unsupported WebAssembly binary version %d (a component or a newer format?)", binary.LittleEndian.Uint32(wasm[4:8]))
+	}
+
+	var c *cache
+	name := cacheKey(wasm, EngineID())
+	if cacheDir != "" {
+		if c, err = openCache(cacheDir, log); err != nil {
+			log.Warn("Compile cache unusable, compiling without it", "err", err)
+			c = nil
+		}
+	}
+	if c != nil {
+		artifact, ok, err := c.load(name)
+		if err != nil {
+			log.Warn("Compiled module rejected, recompiling", "module", name, "err", err)
+		}
+		if ok {
+			m, err := wasmtime.NewModuleDeserialize(engine, artifact)
+			if err == nil {
+				return compiled{module: m, cacheHit: true}, nil
+			}
+			log.Warn("Compiled module not loadable, recompiling", "module", name, "err", err)
+		}
+	}
+	m, err := wasmtime.NewModule(engine, wasm)
+	if err != nil {
+		return invalid("invalid module: %s", firstLine(err.Error()))
+	}
+	if c != nil {
+		if artifact, err := m.Serialize(); err != nil {
+			log.Warn("Could not serialize compiled module", "err", err)
+		} else if err := c.store(name, artifact); err != nil {
+			log.Warn("Could not cache compiled module", "err", err)
+		}
+	}
+	return compiled{module: m}, nil
+}
+
+// checkInterface makes sure the module is a WASI command that imports only
+// what the sandbox offers.
+func checkInterface(m *wasmtime.Module, linker *wasmtime.Linker, store *wasmtime.Store) *childStatus {
+	hasStart := false
+	for _, e := range m.Exports() {
+		if e.Name() == "_start" && e.Type().FuncType() != nil {
+			hasStart = true
+		}
+	}
+	if !hasStart {
+		return &childStatus{Kind: KindInvalidModule, Message: "module has no _start function (not a WASI command)"}
+	}
+	for _, imp := range m.Imports() {
+		name := ""
+		if imp.Name() != nil {
+			name = *imp.Name()
+		}
+		if imp.Module() != wasiModule || linker.Get(store, imp.Module(), name) == nil {
+			return &childStatus{Kind: KindInvalidModule, Message: fmt.Sprintf("unsupported import %s.%s (only WASI preview 1 is offered)", imp.Module(), name)}
+		}
+	}
+	return nil
+}
+
+// runModule runs the module described by cfg to its end.
+func runModule(cfg childConfig, log *slog.Logger) childStatus {
+	engine := newEngine()
+	comp, st := loadModule(engine, cfg.ModulePath, cfg.CacheDir, log)
+	if st != nil {
+		return *st
+	}
+	// From here on, only the module runs: cap this process now that the
+	// compile (and its cache write) is done.
+	if err := limitProcess(cfg.MemoryBytes, cfg.ScratchBytes); err != nil {
+		log.Warn("Could not set OS limits", "err", err)
+	}
+
+	store := wasmtime.NewStore(engine)
+	store.Limiter(cfg.MemoryBytes, 1_000_000, 4, 4, 1)
+	wasi := wasmtime.NewWasiConfig()
+	wasi.SetArgv(append([]string{"job.wasm"}, cfg.Args...))
+	wasi.SetEnv(nil, nil)
+	if cfg.InputPath != "" {
+		if err := wasi.SetStdinFile(cfg.InputPath); err != nil {
+			return childStatus{Kind: KindCrash, Message: fmt.Sprintf("open input: %v", err)}
+		}
+	}
+	if err := setStdio(wasi); err != nil {
+		return childStatus{Kind: KindCrash, Message: fmt.Sprintf("set up stdio: %v", err)}
+	}
+	if err := wasi.PreopenDir(cfg.ScratchDir, "/", wasmtime.DIR_READ|wasmtime.DIR_WRITE, wasmtime.FILE_READ|wasmtime.FILE_WRITE); err != nil {
+		return childStatus{Kind: KindCrash, Message: fmt.Sprintf("open scratch folder: %v", err)}
+	}
+	store.SetWasi(wasi)
+
+	linker := wasmtime.NewLinker(engine)
+	if err := linker.DefineWasi(); err != nil {
+		return childStatus{Kind: KindCrash, Message: fmt.Sprintf("define wasi: %v", err)}
+	}
+	linker.AllowShadowing(true)
+	if err := shadowNondeterminism(linker, cfg.Seed); err != nil {
+		return childStatus{Kind: KindCrash, Message: fmt.Sprintf("define clocks: %v", err)}
+	}
+	if st := checkInterface(comp.module, linker, store); st != nil {
+		return *st
+	}
+	inst, err := linker.Instantiate(store, comp.module)
+	if err != nil {
+		return classify(err, nil, store, cfg.MemoryBytes, comp.cacheHit)
+	}
+	start := inst.GetFunc(store, "_start")
+	_, err = start.Call(store)
+	var mem *wasmtime.Memory
+	if ex := inst.GetExport(store, "memory"); ex != nil {
+		mem = ex.Memory()
+	}
+	return classify(err, mem, store, cfg.MemoryBytes, comp.cacheHit)
+}
+
+// classify turns the outcome of _start into a status.
+func classify(err error, mem *wasmtime.Memory, store *wasmtime.Store, limit int64, cacheHit bool) childStatus {
+	st := childStatus{CacheHit: cacheHit}
+	var werr *wasmtime.Error
+	var trap *wasmtime.Trap
+	switch {
+	case err == nil:
+		return st
+	case errors.As(err, &werr):
+		if code, ok := werr.ExitStatus(); ok {
+			if code == 0 {
+				return st
+			}
+			st.Kind, st.ExitCode = KindExit, int(code)
+			st.Message = fmt.Sprintf("module exited with code %d", code)
+		} else {
+			st.Kind, st.Message = KindTrap, "trap: "+firstLine(werr.Error())
+		}
+	case errors.As(err, &trap):
+		st.Kind, st.Message = KindTrap, trapMessage(trap)
+	default:
+		st.Kind, st.Message = KindTrap, "trap: "+firstLine(err.Error())
+	}
+	// A module whose memory.grow is refused usually fails soon after (Go
+	// guests exit 2 with "out of memory", C guests trap or exit). The limiter
+	// cannot tell us it refused, so a failure while holding more than half
+	// the limit is reported as the memory limit.
+	if mem != nil && int64(mem.DataSize(store)) > limit/2 {
+		st.Kind, st.ExitCode = KindMemory, 0
+		st.Message = fmt.Sprintf("memory limit reached (%d MB)", limit>>20)
+	}
+	return st
+}
+
+func trapMessage(t *wasmtime.Trap) string {
+	if c := t.Code(); c != nil {
+		switch *c {
+		case wasmtime.StackOverflow:
+			return "trap: stack overflow"
+		case wasmtime.MemoryOutOfBounds:
+			return "trap: out of bounds memory access"
+		case wasmtime.UnreachableCodeReached:
+			return "trap: unreachable"
+		case wasmtime.IntegerDivisionByZero:
+			return "trap: integer divide by zero"
+		case wasmtime.IntegerOverflow:
+			return "trap: integer overflow"
+		case wasmtime.BadConversionToInteger:
+			return "trap: invalid conversion to integer"
+		case wasmtime.IndirectCallToNull:
+			return "trap: indirect call to null"
+		case wasmtime.BadSignature:
+			return "trap: indirect call type mismatch"
+		case wasmtime.TableOutOfBounds:
+			return "trap: out of bounds table access"
+		case wasmtime.HeapMisaligned:
+			return "trap: misaligned memory access"
+		}
+	}
+	return "trap: " + firstLine(t.Message())
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// shadowNondeterminism replaces WASI's clocks and random numbers with
+// deterministic ones: fixed-step clocks and a ChaCha8 stream from the seed.
+func shadowNondeterminism(linker *wasmtime.Linker, seed uint64) error {
+	var clocks [4]uint64
+	clocks[0] = realtimeStart
+	err := linker.FuncWrap(wasiModule, "clock_time_get", func(c *wasmtime.Caller, id int32, _ int64, ptr int32) int32 {
+		if id < 0 || int(id) >= len(clocks) {
+			return errnoInval
+		}
+		v := clocks[id]
+		clocks[id] += clockStep
+		return putBytes(c, ptr, binary.LittleEndian.AppendUint64(nil, v))
+	})
+	if err != nil {
+		return err
+	}
+	err = linker.FuncWrap(wasiModule, "clock_res_get", func(c *wasmtime.Caller, id int32, ptr int32) int32 {
+		if id < 0 || int(id) >= len(clocks) {
+			return errnoInval
+		}
+		return putBytes(c, ptr, binary.LittleEndian.AppendUint64(nil, clockStep))
+	})
+	if err != nil {
+		return err
+	}
+	var s [32]byte
+	binary.LittleEndian.PutUint64(s[:], seed)
+	s = sha256.Sum256(append([]byte("idlenode sandbox seed\x00"), s[:8]...))
+	rng := rand.NewChaCha8(s)
+	return linker.FuncWrap(wasiModule, "random_get", func(c *wasmtime.Caller, ptr, n int32) int32 {
+		if n < 0 {
+			return errnoInval
+		}
+		buf := make([]byte, n)
+		_, _ = rng.Read(buf)
+		return putBytes(c, ptr, buf)
+	})
+}
+
+// putBytes copies b into the caller's memory at ptr.
+func putBytes(c *wasmtime.Caller, ptr int32, b []byte) int32 {
+	ex := c.GetExport("memory")
+	if ex == nil || ex.Memory() == nil {
+		return errnoFault
+	}
+	data := ex.Memory().UnsafeData(c)
+	p := int64(uint32(ptr))
+	if p+int64(len(b)) > int64(len(data)) {
+		return errnoFault
+	}
+	copy(data[p:], b)
+	return errnoSuccess
+}
