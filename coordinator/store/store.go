@@ -96,12 +96,13 @@ type Outcome struct {
 	JobState string // protocol.JobOpen, JobDone, JobFailed
 	Verdict  string // this replica's protocol.Verdict*
 	// Set only by the call that settled the job, never on a replay.
-	Settled        bool
-	AcceptedHash   string
-	Credited       map[string]*big.Int // node → amount
-	Rejected       []Rejected
-	Replay         bool // the same result was reported before
-	FirstReplicaAt time.Time
+	Settled      bool
+	AcceptedHash string
+	Credited     map[string]*big.Int // node → amount
+	Rejected     []Rejected
+	Replay       bool // the same result was reported before
+	// MoreReplicas is set when the job needs another replica (no majority).
+	MoreReplicas bool
 }
 
 // ExpireStats counts what Expire did.

@@ -589,6 +589,7 @@ func settle(ctx context.Context, tx *sql.Tx, job, rewardS string, target, cp, ac
 		_, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', output_hash = ?, done_at = ? WHERE id = ?`, d.Hash, ms(r.Now), job)
 		return err
 	case d.MoreTarget > 0:
+		out.MoreReplicas = true
 		_, err = tx.ExecContext(ctx, `UPDATE jobs SET target = ? WHERE id = ?`, d.MoreTarget, job)
 		return err
 	case d.Fail:
