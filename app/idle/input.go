@@ -169,5 +169,8 @@ func (c *chainInput) try(ctx context.Context, p inputProber) (inputMethod, error
 func NewInput(log *slog.Logger) Input {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*probeTimeout)
 	defer cancel()
-	return newChainInput(ctx, log, platformInputProbers())
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return newChainInput(ctx, log, platformInputProbers(log))
 }

@@ -5,6 +5,7 @@ package idle
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os/exec"
 	"time"
 )
@@ -25,7 +26,7 @@ func (darwinInput) idleFor(ctx context.Context) (time.Duration, error) {
 
 func (darwinInput) close() error { return nil }
 
-func platformInputProbers() []inputProber {
+func platformInputProbers(log *slog.Logger) []inputProber {
 	return []inputProber{{name: "macos-hididletime", open: func(context.Context) (inputMethod, error) {
 		return darwinInput{}, nil
 	}}}

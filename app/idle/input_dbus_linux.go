@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -200,9 +201,9 @@ func (l *logindInput) idleFor(ctx context.Context) (time.Duration, error) {
 
 func (l *logindInput) close() error { return l.conn.Close() }
 
-func platformInputProbers() []inputProber {
+func platformInputProbers(log *slog.Logger) []inputProber {
 	return []inputProber{
-		x11Prober(),
+		x11Prober(log),
 		mutterProber(sessionBusAddress),
 		screenSaverProber(sessionBusAddress),
 		logindProber(systemBusAddress, time.Now),

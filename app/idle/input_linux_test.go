@@ -29,7 +29,7 @@ func TestX11IdleGrowsAndResets(t *testing.T) {
 	if _, err := exec.LookPath("xdotool"); err != nil {
 		t.Skip("xdotool not installed")
 	}
-	x, err := openX11(display)
+	x, err := openX11(context.Background(), display)
 	if err != nil {
 		t.Fatalf("openX11(%q) error = %v", display, err)
 	}
@@ -85,10 +85,10 @@ func TestNewInputUsesX11UnderADisplay(t *testing.T) {
 
 func TestX11NoDisplay(t *testing.T) {
 	t.Parallel()
-	if _, err := openX11(""); err == nil || !strings.Contains(err.Error(), "DISPLAY not set") {
+	if _, err := openX11(context.Background(), ""); err == nil || !strings.Contains(err.Error(), "DISPLAY not set") {
 		t.Fatalf("openX11(\"\") error = %v", err)
 	}
-	if _, err := openX11(":9999"); err == nil {
+	if _, err := openX11(context.Background(), ":9999"); err == nil {
 		t.Fatal("openX11(:9999) connected to a display that does not exist")
 	}
 }

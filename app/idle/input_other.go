@@ -2,4 +2,6 @@
 
 package idle
 
-func platformInputProbers() []inputProber { return nil }
+import "log/slog"
+
+func platformInputProbers(log *slog.Logger) []inputProber { return nil }

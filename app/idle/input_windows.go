@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 	"unsafe"
 
@@ -44,7 +45,7 @@ func (windowsInput) idleFor(context.Context) (time.Duration, error) {
 
 func (windowsInput) close() error { return nil }
 
-func platformInputProbers() []inputProber {
+func platformInputProbers(log *slog.Logger) []inputProber {
 	return []inputProber{{name: "windows-lastinput", open: func(context.Context) (inputMethod, error) {
 		if err := procGetLastInputInfo.Find(); err != nil {
 			return nil, errors.New("GetLastInputInfo not available")

@@ -6,7 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/jezek/xgb"
@@ -24,13 +26,27 @@ type x11Input struct {
 
 var _ inputMethod = (*x11Input)(nil)
 
-func openX11(display string) (*x11Input, error) {
+func openX11(ctx context.Context, display string) (*x11Input, error) {
 	if display == "" {
 		return nil, errors.New("DISPLAY not set")
 	}
-	conn, err := xgb.NewConnDisplay(display)
-	if err != nil {
-		return nil, fmt.Errorf("connect to X display: %w", err)
+	var conn *xgb.Conn
+	var err error
+	// An X server resets when its last client leaves and drops
+	// connections that arrive meanwhile: try again a little later.
+	for wait := 50 * time.Millisecond; ; wait *= 2 {
+		conn, err = xgb.NewConnDisplay(display)
+		if err == nil {
+			break
+		}
+		if wait > 400*time.Millisecond {
+			return nil, fmt.Errorf("connect to X display: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("connect to X display: %w", err)
+		case <-time.After(wait):
+		}
 	}
 	if err := screensaver.Init(conn); err != nil {
 		conn.Close()
@@ -40,9 +56,16 @@ func openX11(display string) (*x11Input, error) {
 	return &x11Input{conn: conn, root: xproto.Drawable(root)}, nil
 }
 
-func x11Prober() inputProber {
-	return inputProber{name: "x11-screensaver", open: func(context.Context) (inputMethod, error) {
-		return openX11(os.Getenv("DISPLAY"))
+var routeXGBLog sync.Once
+
+// x11Prober sends xgb's own log lines (it complains on stderr about a
+// missing ~/.Xauthority at each connection) to log at debug level.
+func x11Prober(log *slog.Logger) inputProber {
+	routeXGBLog.Do(func() {
+		xgb.Logger = slog.NewLogLogger(log.Handler(), slog.LevelDebug)
+	})
+	return inputProber{name: "x11-screensaver", open: func(ctx context.Context) (inputMethod, error) {
+		return openX11(ctx, os.Getenv("DISPLAY"))
 	}}
 }
 
