@@ -202,10 +202,22 @@ func (l *logindInput) idleFor(ctx context.Context) (time.Duration, error) {
 func (l *logindInput) close() error { return l.conn.Close() }
 
 func platformInputProbers(log *slog.Logger) []inputProber {
-	return []inputProber{
-		x11Prober(log),
+	return linuxInputProbers(os.Getenv, log)
+}
+
+// linuxInputProbers orders the methods for this session. Under Wayland the
+// X11 method is left out: XWayland counts only input sent to X clients, so
+// it would call the owner idle while they type in native Wayland windows.
+func linuxInputProbers(getenv func(string) string, log *slog.Logger) []inputProber {
+	dbusProbers := []inputProber{
 		mutterProber(sessionBusAddress),
 		screenSaverProber(sessionBusAddress),
 		logindProber(systemBusAddress, time.Now),
 	}
+	if getenv("WAYLAND_DISPLAY") != "" || getenv("XDG_SESSION_TYPE") == "wayland" {
+		return append([]inputProber{{name: "x11-screensaver", open: func(context.Context) (inputMethod, error) {
+			return nil, errors.New("left out under Wayland (XWayland sees only X clients' input)")
+		}}}, dbusProbers...)
+	}
+	return append([]inputProber{x11Prober(log)}, dbusProbers...)
 }

@@ -283,3 +283,32 @@ func TestLogindIdleHint(t *testing.T) {
 		}
 	})
 }
+
+func TestLinuxProbersLeaveOutX11UnderWayland(t *testing.T) {
+	t.Parallel()
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	names := func(ps []inputProber) string {
+		var n []string
+		for _, p := range ps {
+			n = append(n, p.name)
+		}
+		return strings.Join(n, ",")
+	}
+	const order = "x11-screensaver,gnome-mutter,freedesktop-screensaver,logind-idle-hint"
+	x := linuxInputProbers(env(map[string]string{"DISPLAY": ":0", "XDG_SESSION_TYPE": "x11"}), nil)
+	if names(x) != order {
+		t.Fatalf("X11 session order = %s", names(x))
+	}
+	for _, e := range []map[string]string{
+		{"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"},
+		{"DISPLAY": ":0", "XDG_SESSION_TYPE": "wayland"},
+	} {
+		w := linuxInputProbers(env(e), nil)
+		if names(w) != order {
+			t.Fatalf("Wayland order = %s", names(w))
+		}
+		if _, err := w[0].open(context.Background()); err == nil || !strings.Contains(err.Error(), "Wayland") {
+			t.Fatalf("X11 under Wayland (%v) opened: %v", e, err)
+		}
+	}
+}

@@ -61,6 +61,9 @@ var routeXGBLog sync.Once
 // x11Prober sends xgb's own log lines (it complains on stderr about a
 // missing ~/.Xauthority at each connection) to log at debug level.
 func x11Prober(log *slog.Logger) inputProber {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	routeXGBLog.Do(func() {
 		xgb.Logger = slog.NewLogLogger(log.Handler(), slog.LevelDebug)
 	})
