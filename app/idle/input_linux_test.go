@@ -107,7 +107,7 @@ func needSessionBus(t testing.TB) {
 }
 
 // exportFake claims name and exports methods (a method table) at path.
-func exportFake(t *testing.T, name string, path dbus.ObjectPath, iface string, methods map[string]any) *fakeIdleService {
+func exportFake(t testing.TB, name string, path dbus.ObjectPath, iface string, methods map[string]any) *fakeIdleService {
 	t.Helper()
 	needSessionBus(t)
 	conn, err := connectBus(sessionBusAddress)
