@@ -19,6 +19,8 @@ type childConfig struct {
 	ScratchBytes int64    `json:"scratchBytes"`
 	CacheDir     string   `json:"cacheDir,omitempty"`
 	StatusPath   string   `json:"statusPath"`
+	// NaNCanonOff is for benchmarks only (see Runner.nanCanonOff).
+	NaNCanonOff bool `json:"nanCanonOff,omitempty"`
 }
 
 // childStatus is what the child leaves in StatusPath when the module ends

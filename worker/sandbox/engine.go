@@ -42,7 +42,11 @@ const maxModuleBytes = 256 << 20
 
 // EngineID names the engine and its settings; compiled modules are cached
 // per EngineID.
-func EngineID() string {
+func EngineID() string { return engineID(true) }
+
+// engineID names the engine; nanCanon false exists only for benchmarks
+// that measure what canonicalisation costs.
+func engineID(nanCanon bool) string {
 	v := "v39.0.1"
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
@@ -54,13 +58,17 @@ func EngineID() string {
 			}
 		}
 	}
-	return "wasmtime-go/" + v + ";cranelift-speed;nan-canon;relaxed-simd-det;no-threads"
+	id := "wasmtime-go/" + v + ";cranelift-speed;relaxed-simd-det;no-threads"
+	if nanCanon {
+		id += ";nan-canon"
+	}
+	return id
 }
 
-func newEngine() *wasmtime.Engine {
+func newEngine(nanCanon bool) *wasmtime.Engine {
 	cfg := wasmtime.NewConfig()
 	cfg.SetCraneliftOptLevel(wasmtime.OptLevelSpeed)
-	cfg.SetCraneliftNanCanonicalization(true)
+	cfg.SetCraneliftNanCanonicalization(nanCanon)
 	cfg.SetWasmRelaxedSIMDDeterministic(true)
 	cfg.SetWasmThreads(false)
 	return wasmtime.NewEngineWithConfig(cfg)
@@ -75,7 +83,7 @@ type compiled struct {
 // loadModule reads, validates and compiles the module at path, through the
 // cache in cacheDir when one is given. A failure is a childStatus of kind
 // KindInvalidModule (the module's fault) or KindCrash (ours).
-func loadModule(engine *wasmtime.Engine, path, cacheDir string, log *slog.Logger) (compiled, *childStatus) {
+func loadModule(engine *wasmtime.Engine, id, path, cacheDir string, log *slog.Logger) (compiled, *childStatus) {
 	invalid := func(format string, a ...any) (compiled, *childStatus) {
 		return compiled{}, &childStatus{Kind: KindInvalidModule, Message: fmt.Sprintf(format, a...)}
 	}
@@ -98,7 +106,7 @@ func loadModule(engine *wasmtime.Engine, path, cacheDir string, log *slog.Logger
 	}
 
 	var c *cache
-	name := cacheKey(wasm, EngineID())
+	name := cacheKey(wasm, id)
 	if cacheDir != "" {
 		if c, err = openCache(cacheDir, log); err != nil {
 			log.Warn("Compile cache unusable, compiling without it", "err", err)
@@ -158,8 +166,9 @@ func checkInterface(m *wasmtime.Module, linker *wasmtime.Linker, store *wasmtime
 
 // runModule runs the module described by cfg to its end.
 func runModule(cfg childConfig, log *slog.Logger) childStatus {
-	engine := newEngine()
-	comp, st := loadModule(engine, cfg.ModulePath, cfg.CacheDir, log)
+	nanCanon := !cfg.NaNCanonOff
+	engine := newEngine(nanCanon)
+	comp, st := loadModule(engine, engineID(nanCanon), cfg.ModulePath, cfg.CacheDir, log)
 	if st != nil {
 		return *st
 	}
