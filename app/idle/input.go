@@ -34,7 +34,9 @@ type inputProber struct {
 }
 
 // chainInput uses the first prober whose method answers, keeps its
-// connection open, and probes again when it fails for good.
+// connection open, and probes again when it fails for good. Probing after
+// the start runs in the background, so that a poll never waits for a dead
+// X server or bus.
 type chainInput struct {
 	log     *slog.Logger
 	probers []inputProber
@@ -45,9 +47,11 @@ type chainInput struct {
 	method    string
 	why       string
 	probed    bool
+	probing   bool
 	lastProbe time.Time
 	failures  int
 	closed    bool
+	probes    sync.WaitGroup
 }
 
 var (
@@ -61,8 +65,10 @@ func newChainInput(ctx context.Context, log *slog.Logger, probers []inputProber)
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &chainInput{log: log, probers: probers, now: time.Now}
+	c.lastProbe, c.probed = c.now(), true
+	m, name, why := c.find(ctx, probers)
 	c.mu.Lock()
-	c.probe(ctx)
+	c.adopt(m, name, why)
 	c.mu.Unlock()
 	return c
 }
@@ -74,8 +80,10 @@ func (c *chainInput) IdleFor(ctx context.Context) (time.Duration, error) {
 	if c.closed {
 		return 0, fmt.Errorf("read input idle: closed: %w", ErrUnsupported)
 	}
-	if c.cur == nil && (!c.probed || c.now().Sub(c.lastProbe) >= reprobeEvery) {
-		c.probe(ctx)
+	if c.cur == nil && !c.probing && (!c.probed || c.now().Sub(c.lastProbe) >= reprobeEvery) {
+		c.probed, c.probing, c.lastProbe = true, true, c.now()
+		c.probes.Add(1)
+		go c.probeInBackground(c.probers)
 	}
 	if c.cur == nil {
 		return 0, fmt.Errorf("read input idle: %s: %w", c.why, ErrUnsupported)
@@ -83,6 +91,7 @@ func (c *chainInput) IdleFor(ctx context.Context) (time.Duration, error) {
 	d, err := c.cur.idleFor(ctx)
 	if err != nil {
 		c.failures++
+		method := c.method
 		if c.failures >= maxInputFailures {
 			c.log.Warn("Input idle method stopped working", "method", c.method, "err", err)
 			_ = c.cur.close()
@@ -91,11 +100,32 @@ func (c *chainInput) IdleFor(ctx context.Context) (time.Duration, error) {
 			c.why = c.method + " stopped working"
 			c.method = "none: " + c.why
 		}
-		return 0, fmt.Errorf("read input idle (%s): %w", c.method, err)
+		return 0, fmt.Errorf("read input idle (%s): %w", method, err)
 	}
 	c.failures = 0
 	return d, nil
 }
+
+func (c *chainInput) probeInBackground(probers []inputProber) {
+	defer c.probes.Done()
+	// Not the caller's context: the poll that started this has returned.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(probers)+1)*probeTimeout)
+	defer cancel()
+	m, name, why := c.find(ctx, probers)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.probing = false
+	if c.closed {
+		if m != nil {
+			_ = m.close()
+		}
+		return
+	}
+	c.adopt(m, name, why)
+}
+
+// waitProbe waits for a background probe to finish (for tests).
+func (c *chainInput) waitProbe() { c.probes.Wait() }
 
 // Method names the method in use, or "none: <why>".
 func (c *chainInput) Method() string {
@@ -104,41 +134,47 @@ func (c *chainInput) Method() string {
 	return c.method
 }
 
-// Close releases the open connection.
+// Close releases the open connection and waits for a probe under way.
 func (c *chainInput) Close() error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.closed = true
-	if c.cur == nil {
-		return nil
+	var err error
+	if c.cur != nil {
+		err = c.cur.close()
+		c.cur = nil
 	}
-	err := c.cur.close()
-	c.cur = nil
+	c.mu.Unlock()
+	c.probes.Wait()
 	return err
 }
 
-// probe tries each method in order; c.mu is held.
-func (c *chainInput) probe(ctx context.Context) {
-	c.probed = true
-	c.lastProbe = c.now()
-	c.failures = 0
+// find tries each method in order, without holding c.mu: it returns the
+// first that answers, or why none did.
+func (c *chainInput) find(ctx context.Context, probers []inputProber) (m inputMethod, name, why string) {
 	var reasons []string
-	for _, p := range c.probers {
+	for _, p := range probers {
 		m, err := c.try(ctx, p)
 		if err != nil {
 			reasons = append(reasons, p.name+": "+err.Error())
 			continue
 		}
-		c.cur = m
-		if c.method != p.name {
-			c.log.Info("Input idle method chosen", "method", p.name)
-		}
-		c.method, c.why = p.name, ""
-		return
+		return m, p.name, ""
 	}
-	why := "no method available"
-	if len(reasons) > 0 {
-		why = strings.Join(reasons, "; ")
+	if len(reasons) == 0 {
+		return nil, "", "no method available"
+	}
+	return nil, "", strings.Join(reasons, "; ")
+}
+
+// adopt takes the result of find; c.mu is held.
+func (c *chainInput) adopt(m inputMethod, name, why string) {
+	c.failures = 0
+	if m != nil {
+		if c.method != name {
+			c.log.Info("Input idle method chosen", "method", name)
+		}
+		c.cur, c.method, c.why = m, name, ""
+		return
 	}
 	if c.why != why {
 		c.log.Warn("No input idle method works", "reasons", why)

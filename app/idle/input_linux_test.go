@@ -195,6 +195,8 @@ func TestDBusChainFallsBack(t *testing.T) {
 			t.Fatal("IdleFor() succeeded with the ScreenSaver gone")
 		}
 	}
+	_, _ = c.IdleFor(context.Background()) // starts the probe
+	c.waitProbe()
 	d, err := c.IdleFor(context.Background())
 	if err != nil || d != 90*time.Second {
 		t.Fatalf("IdleFor() after fallback = %v, %v; want 90s from logind", d, err)

@@ -78,10 +78,11 @@ func TestChainNoneSaysWhy(t *testing.T) {
 	c.now = func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }
 	c.probed = false
 
-	_, err := c.IdleFor(context.Background())
+	_, err := c.IdleFor(context.Background()) // starts a probe
 	if !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("IdleFor() error = %v, want ErrUnsupported", err)
 	}
+	c.waitProbe()
 	want := "none: x11-screensaver: DISPLAY not set; gnome-mutter: no session bus"
 	if got := c.Method(); got != want {
 		t.Fatalf("Method() = %q, want %q", got, want)
@@ -97,9 +98,15 @@ func TestChainNoneSaysWhy(t *testing.T) {
 	if _, err := c.IdleFor(context.Background()); !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("IdleFor() before the re-probe interval = %v, want ErrUnsupported", err)
 	}
+	c.waitProbe() // none started
 	clockMu.Lock()
 	now = now.Add(reprobeEvery)
 	clockMu.Unlock()
+	// The poll that starts a probe does not wait for it.
+	if _, err := c.IdleFor(context.Background()); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("IdleFor() that starts the probe = %v, want ErrUnsupported", err)
+	}
+	c.waitProbe()
 	if d, err := c.IdleFor(context.Background()); err != nil || d != time.Second {
 		t.Fatalf("IdleFor() after the re-probe interval = %v, %v", d, err)
 	}
@@ -127,7 +134,11 @@ func TestChainDropsMethodThatStopsWorking(t *testing.T) {
 	if !first.closed || !strings.HasPrefix(c.Method(), "none: ") {
 		t.Fatalf("after %d failures: closed=%v Method()=%q", maxInputFailures, first.closed, c.Method())
 	}
-	// The next poll probes again; "first" still fails its probe.
+	// The next poll starts a probe; "first" still fails it.
+	if _, err := c.IdleFor(context.Background()); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("IdleFor() while probing = %v, want ErrUnsupported", err)
+	}
+	c.waitProbe()
 	d, err := c.IdleFor(context.Background())
 	if err != nil || d != 2*time.Second || c.Method() != "second" {
 		t.Fatalf("after re-probe: %v, %v, %q", d, err, c.Method())
@@ -188,4 +199,53 @@ func FuzzParseHIDIdleTime(f *testing.F) {
 			t.Fatalf("negative idle time %v", d)
 		}
 	})
+}
+
+// TestChainPollNeverWaitsForAProbe: a probe stuck on a dead X server or
+// bus must not hold up the poll that started it.
+func TestChainPollNeverWaitsForAProbe(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	slow := &scriptedMethod{idle: 3 * time.Second}
+	c := newChainInput(context.Background(), nil, nil)
+	c.probers = []inputProber{{name: "slow", open: func(context.Context) (inputMethod, error) {
+		<-release
+		return slow, nil
+	}}}
+	c.probed = false
+	for range 3 {
+		if _, err := c.IdleFor(context.Background()); !errors.Is(err, ErrUnsupported) {
+			t.Fatalf("IdleFor() during a probe = %v, want ErrUnsupported", err)
+		}
+	}
+	close(release)
+	c.waitProbe()
+	if d, err := c.IdleFor(context.Background()); err != nil || d != 3*time.Second || c.Method() != "slow" {
+		t.Fatalf("after the probe: %v, %v, %q", d, err, c.Method())
+	}
+}
+
+func TestChainCloseDuringProbe(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	found := &scriptedMethod{}
+	c := newChainInput(context.Background(), nil, nil)
+	c.probers = []inputProber{{name: "late", open: func(context.Context) (inputMethod, error) {
+		<-release
+		return found, nil
+	}}}
+	c.probed = false
+	_, _ = c.IdleFor(context.Background())
+	done := make(chan error)
+	go func() { done <- c.Close() }()
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	found.mu.Lock()
+	closed := found.closed
+	found.mu.Unlock()
+	if !closed {
+		t.Fatal("a method found after Close was left open")
+	}
 }
