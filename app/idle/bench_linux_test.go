@@ -26,3 +26,19 @@ func BenchmarkInputIdleDBus(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkInputIdleX11(b *testing.B) {
+	display := needDisplay(b)
+	x, err := openX11(context.Background(), display)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.close()
+	in := &chainInput{cur: x, method: "x11-screensaver", probed: true}
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := in.IdleFor(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

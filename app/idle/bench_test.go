@@ -48,22 +48,6 @@ func BenchmarkCPUSampleWithOurs(b *testing.B) {
 	}
 }
 
-func BenchmarkInputIdleX11(b *testing.B) {
-	display := needDisplay(b)
-	x, err := openX11(context.Background(), display)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer x.close()
-	in := &chainInput{cur: x, method: "x11-screensaver", probed: true}
-	ctx := context.Background()
-	for b.Loop() {
-		if _, err := in.IdleFor(ctx); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 func BenchmarkGPUDevicesFakeProbe(b *testing.B) {
 	probe := &fakeProbe{readings: []gpuReading{{
 		name: "fake", util: 50, procs: []int{1, 2, 3}, procUtilOK: true,
