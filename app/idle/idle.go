@@ -61,10 +61,11 @@ type GPUInfo struct {
 	Name  string
 	// UtilPercent is the device's total utilization, 0 to 100.
 	UtilPercent float64
-	// OtherUtilPercent is the part of UtilPercent used by processes that
-	// are not ours. Where NVML reports no per-process utilization it is
+	// OtherUtilPercent is the utilization of processes that are not ours,
+	// from NVML's per-process samples. Where the device reports none it is
 	// UtilPercent when none of our processes runs on the device, and 0
-	// when only ours do.
+	// when one does (jobs never count as the owner being busy; input idle
+	// still catches an owner at work).
 	OtherUtilPercent float64
 	MemoryUsedBytes  uint64
 	MemoryTotalBytes uint64
