@@ -168,7 +168,7 @@ func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, route string, 
 		ae = &apiError{http.StatusConflict, "lease_gone", err.Error()}
 	case errors.Is(err, store.ErrConflict):
 		ae = &apiError{http.StatusConflict, "conflict", "a different result was already reported for this lease"}
-	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+	case r.Context().Err() != nil:
 		return // client went away
 	default:
 		s.log.Error("Request failed", "route", route, "err", err)

@@ -33,7 +33,7 @@ func start(t testing.TB, mod func(*coordinator.Config)) *testEnv {
 		t.Fatal(err)
 	}
 	cfg := coordinator.Config{Store: st, DataDir: dir, PublicURL: "http://" + ln.Addr().String(),
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		RateLimit: 10000, RateBurst: 10000}
 	if mod != nil {
 		mod(&cfg)

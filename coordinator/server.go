@@ -284,3 +284,15 @@ func validID(id string) bool {
 	_, err := hex.DecodeString(id)
 	return err == nil
 }
+
+// Routes lists the served endpoints as "METHOD /path" in OpenAPI form.
+func (s *Server) Routes() []string {
+	out := make([]string, 0, len(s.routes)+1)
+	for _, r := range s.routes {
+		out = append(out, r.method+" "+r.path)
+	}
+	return append(out, "GET /metrics")
+}
+
+// Wait blocks until background calls to the hooks (slashing) are done.
+func (s *Server) Wait() { s.bg.Wait() }
