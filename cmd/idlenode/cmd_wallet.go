@@ -1,0 +1,522 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"golang.org/x/term"
+
+	"github.com/idlenode/idlenode/protocol"
+	"github.com/idlenode/idlenode/wallet"
+)
+
+func init() {
+	register(command{name: "wallet", summary: "manage the wallet: create, import, export, balance, claim, stake, send", run: runWallet})
+}
+
+const walletUsage = `Usage: idlenode wallet SUBCOMMAND [flags]
+
+  create                          make a new key (passphrase kept in the OS keyring)
+  import --keystore FILE | --private-key-file FILE
+  export --out FILE               write an encrypted backup and check it restores
+  address [--set-payout ADDR|none]
+  balance  --network FILE [--voucher FILE]
+  claim    --network FILE --voucher FILE
+  stake    --network FILE AMOUNT
+  unstake  --network FILE AMOUNT
+  withdraw --network FILE
+  send     --network FILE [--token] TO AMOUNT
+  history
+
+Common flags: --dir DIR (default: the OS config dir/idlenode/wallet),
+--passphrase-file FILE (when no OS keyring holds the passphrase).
+Amounts are decimal tokens ("1.5"); with send without --token, native coin.`
+
+// walletFlags are shared by every subcommand.
+type walletFlags struct {
+	fs        *flag.FlagSet
+	dir       string
+	passFile  string
+	network   string
+	voucher   string
+	stderr    io.Writer
+	isTerm    bool
+	termInput *os.File
+}
+
+func defaultWalletDir() string {
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return filepath.Join(".", "idlenode", "wallet")
+	}
+	return filepath.Join(d, "idlenode", "wallet")
+}
+
+func newWalletFlags(sub string, stderr io.Writer, chain bool) *walletFlags {
+	wf := &walletFlags{fs: newFlags("wallet "+sub, stderr), stderr: stderr, termInput: os.Stdin}
+	wf.isTerm = term.IsTerminal(int(os.Stdin.Fd()))
+	wf.fs.StringVar(&wf.dir, "dir", defaultWalletDir(), "wallet directory")
+	wf.fs.StringVar(&wf.passFile, "passphrase-file", "", "file whose first line is the keystore passphrase")
+	if chain {
+		wf.fs.StringVar(&wf.network, "network", "", "network descriptor JSON file (required)")
+	}
+	wf.fs.Usage = func() { fmt.Fprintln(stderr, walletUsage); fmt.Fprintln(stderr); wf.fs.PrintDefaults() }
+	return wf
+}
+
+// readSecretFile reads the first line of path.
+func readSecretFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("read passphrase file: %w", err)
+	}
+	defer f.Close()
+	line, err := bufio.NewReader(io.LimitReader(f, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read passphrase file: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", fmt.Errorf("passphrase file %s is empty", path)
+	}
+	return line, nil
+}
+
+// askSecret reads a secret from the terminal without echo.
+func (wf *walletFlags) askSecret(prompt string) (string, error) {
+	if !wf.isTerm {
+		return "", wallet.ErrPassphraseNeeded
+	}
+	fmt.Fprint(wf.stderr, prompt)
+	b, err := term.ReadPassword(int(wf.termInput.Fd()))
+	fmt.Fprintln(wf.stderr)
+	if err != nil {
+		return "", fmt.Errorf("read passphrase: %w", err)
+	}
+	return string(b), nil
+}
+
+// prompt is the wallet's PromptFunc: --passphrase-file, else the terminal.
+func (wf *walletFlags) prompt(_ context.Context, reason string) (string, error) {
+	if wf.passFile != "" {
+		return readSecretFile(wf.passFile)
+	}
+	if !wf.isTerm {
+		return "", fmt.Errorf("%w: %s; give --passphrase-file", wallet.ErrPassphraseNeeded, reason)
+	}
+	fmt.Fprintf(wf.stderr, "The wallet passphrase is needed (%s).\n", reason)
+	return wf.askSecret("Passphrase: ")
+}
+
+// newPassphrase gets a passphrase for a new key file: from --passphrase-file
+// or typed twice.
+func (wf *walletFlags) newPassphrase(why string) (string, error) {
+	if wf.passFile != "" {
+		return readSecretFile(wf.passFile)
+	}
+	if !wf.isTerm {
+		return "", fmt.Errorf("%w: %s; give --passphrase-file", wallet.ErrPassphraseNeeded, why)
+	}
+	fmt.Fprintln(wf.stderr, why)
+	p1, err := wf.askSecret("New passphrase: ")
+	if err != nil {
+		return "", err
+	}
+	p2, err := wf.askSecret("Repeat it: ")
+	if err != nil {
+		return "", err
+	}
+	if p1 != p2 {
+		return "", errors.New("the passphrases differ")
+	}
+	if len(p1) < 8 {
+		return "", errors.New("the passphrase needs at least 8 characters")
+	}
+	return p1, nil
+}
+
+func (wf *walletFlags) options() wallet.Options {
+	return wallet.Options{Prompt: wf.prompt}
+}
+
+func (wf *walletFlags) open() (*wallet.Wallet, error) {
+	w, err := wallet.Open(wf.dir, wf.options())
+	if errors.Is(err, wallet.ErrNoWallet) {
+		return nil, fmt.Errorf("%w; run 'idlenode wallet create' first", err)
+	}
+	return w, err
+}
+
+func (wf *walletFlags) connect(ctx context.Context) (*wallet.Wallet, *wallet.Chain, protocol.Network, error) {
+	var n protocol.Network
+	if wf.network == "" {
+		return nil, nil, n, exitError{Code: 2, Msg: "--network FILE is required for chain commands"}
+	}
+	b, err := os.ReadFile(wf.network)
+	if err != nil {
+		return nil, nil, n, fmt.Errorf("read network: %w", err)
+	}
+	if err := json.Unmarshal(b, &n); err != nil {
+		return nil, nil, n, fmt.Errorf("read network %s: %w", wf.network, err)
+	}
+	if n.TokenDecimals == 0 {
+		n.TokenDecimals = 18
+	}
+	if n.TokenSymbol == "" {
+		n.TokenSymbol = "tokens"
+	}
+	w, err := wf.open()
+	if err != nil {
+		return nil, nil, n, err
+	}
+	c, err := w.Connect(ctx, n)
+	if err != nil {
+		return nil, nil, n, err
+	}
+	return w, c, n, nil
+}
+
+func runWallet(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(stdout, walletUsage)
+		return nil
+	}
+	sub, rest := args[0], args[1:]
+	chain := map[string]bool{"balance": true, "claim": true, "stake": true, "unstake": true, "withdraw": true, "send": true}
+	known := map[string]bool{"create": true, "import": true, "export": true, "address": true, "history": true}
+	if !chain[sub] && !known[sub] {
+		fmt.Fprintf(stderr, "idlenode wallet: unknown subcommand %q\n\n%s\n", sub, walletUsage)
+		return errUsage
+	}
+	wf := newWalletFlags(sub, stderr, chain[sub])
+	switch sub {
+	case "create":
+		return walletCreate(ctx, wf, rest, stdout)
+	case "import":
+		return walletImport(ctx, wf, rest, stdout)
+	case "export":
+		return walletExport(ctx, wf, rest, stdout)
+	case "address":
+		return walletAddress(wf, rest, stdout)
+	case "history":
+		return walletHistory(wf, rest, stdout)
+	case "balance":
+		wf.fs.StringVar(&wf.voucher, "voucher", "", "voucher JSON file, to show what is claimable")
+	case "claim":
+		wf.fs.StringVar(&wf.voucher, "voucher", "", "voucher JSON file from the coordinator (required)")
+	}
+	token := false
+	if sub == "send" {
+		wf.fs.BoolVar(&token, "token", false, "send reward tokens instead of native coin")
+	}
+	if err := parseFlags(wf.fs, rest); err != nil {
+		return err
+	}
+	w, c, n, err := wf.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	fmtTok := func(v *big.Int) string { return wallet.FormatAmount(v, n.TokenDecimals) + " " + n.TokenSymbol }
+	amountArg := func(i int) (*big.Int, error) {
+		if wf.fs.NArg() <= i {
+			return nil, errUsage
+		}
+		return wallet.ParseAmount(wf.fs.Arg(i), n.TokenDecimals)
+	}
+	printReceipt := func(what string, r wallet.Receipt, start time.Time) {
+		fmt.Fprintf(stdout, "%s: confirmed in block %d, gas used %d, tx %s (%.2fs)\n",
+			what, r.Block, r.GasUsed, r.Hash.Hex(), time.Since(start).Seconds())
+	}
+	start := time.Now()
+	switch sub {
+	case "balance":
+		bs, err := c.Balances(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "address    %s\n", w.Address().Hex())
+		fmt.Fprintf(stdout, "gas coin   %s\n", wallet.FormatAmount(bs.Native, 18))
+		fmt.Fprintf(stdout, "tokens     %s\n", fmtTok(bs.Token))
+		fmt.Fprintf(stdout, "staked     %s\n", fmtTok(bs.Staked))
+		if bs.Unstaking.Sign() > 0 {
+			state := "ready to withdraw"
+			if bs.CooldownLeft > 0 {
+				state = "cooldown " + bs.CooldownLeft.String() + " left"
+			}
+			fmt.Fprintf(stdout, "unstaking  %s (%s)\n", fmtTok(bs.Unstaking), state)
+		}
+		fmt.Fprintf(stdout, "claimed    %s\n", fmtTok(bs.Claimed))
+		if wf.voucher != "" {
+			left, _, err := c.Claimable(ctx, wallet.FileVoucher(wf.voucher))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "claimable  %s\n", fmtTok(left))
+		}
+		return nil
+	case "claim":
+		if wf.voucher == "" {
+			return exitError{Code: 2, Msg: "--voucher FILE is required"}
+		}
+		r, err := c.Claim(ctx, wallet.FileVoucher(wf.voucher))
+		if err != nil {
+			return err
+		}
+		to := w.Address()
+		if p := w.Payout(); p != (common.Address{}) {
+			to = p
+		}
+		bal, err := c.TokenBalance(ctx, to)
+		if err != nil {
+			return err
+		}
+		printReceipt("claimed "+fmtTok(r.Amount)+" to "+to.Hex(), r, start)
+		fmt.Fprintf(stdout, "balance now %s\n", fmtTok(bal))
+		return nil
+	case "stake", "unstake":
+		amt, err := amountArg(0)
+		if err != nil {
+			return err
+		}
+		var r wallet.Receipt
+		if sub == "stake" {
+			r, err = c.Stake(ctx, amt)
+		} else {
+			r, err = c.RequestUnstake(ctx, amt)
+		}
+		if err != nil {
+			return err
+		}
+		printReceipt(sub+" "+fmtTok(amt), r, start)
+		return nil
+	case "withdraw":
+		r, err := c.Withdraw(ctx)
+		if err != nil {
+			return err
+		}
+		printReceipt("withdrew "+fmtTok(r.Amount), r, start)
+		return nil
+	case "send":
+		if wf.fs.NArg() != 2 || !common.IsHexAddress(wf.fs.Arg(0)) {
+			fmt.Fprintln(stderr, "idlenode wallet send: want TO AMOUNT, TO a 0x address")
+			return errUsage
+		}
+		to := common.HexToAddress(wf.fs.Arg(0))
+		dec := 18
+		if token {
+			dec = n.TokenDecimals
+		}
+		amt, err := wallet.ParseAmount(wf.fs.Arg(1), dec)
+		if err != nil {
+			return err
+		}
+		var r wallet.Receipt
+		if token {
+			r, err = c.SendToken(ctx, to, amt)
+		} else {
+			r, err = c.Send(ctx, to, amt)
+		}
+		if err != nil {
+			return err
+		}
+		printReceipt("sent "+wf.fs.Arg(1)+" to "+to.Hex(), r, start)
+		return nil
+	}
+	return errUsage
+}
+
+func walletCreate(ctx context.Context, wf *walletFlags, args []string, stdout io.Writer) error {
+	if err := parseFlags(wf.fs, args); err != nil {
+		return err
+	}
+	pass := ""
+	if wf.passFile != "" {
+		p, err := readSecretFile(wf.passFile)
+		if err != nil {
+			return err
+		}
+		pass = p
+	}
+	w, err := wallet.Create(ctx, wf.dir, pass, wf.options())
+	if errors.Is(err, wallet.ErrNoKeyring) && pass == "" {
+		p, perr := wf.newPassphrase(fmt.Sprintf("No OS keyring can keep the passphrase (%v).", err))
+		if perr != nil {
+			return perr
+		}
+		w, err = wallet.Create(ctx, wf.dir, p, wf.options())
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created wallet %s in %s\n", w.Address().Hex(), wf.dir)
+	fmt.Fprintln(stdout, "back it up: idlenode wallet export --out FILE")
+	return nil
+}
+
+func walletImport(ctx context.Context, wf *walletFlags, args []string, stdout io.Writer) error {
+	var keystoreFile, keyFile, keystorePassFile string
+	wf.fs.StringVar(&keystoreFile, "keystore", "", "keystore (or backup) file to import")
+	wf.fs.StringVar(&keystorePassFile, "keystore-passphrase-file", "", "file holding the imported keystore's passphrase")
+	wf.fs.StringVar(&keyFile, "private-key-file", "", "file holding a hex private key")
+	if err := parseFlags(wf.fs, args); err != nil {
+		return err
+	}
+	if (keystoreFile == "") == (keyFile == "") {
+		fmt.Fprintln(wf.stderr, "idlenode wallet import: give exactly one of --keystore or --private-key-file")
+		return errUsage
+	}
+	pass := ""
+	if wf.passFile != "" {
+		p, err := readSecretFile(wf.passFile)
+		if err != nil {
+			return err
+		}
+		pass = p
+	}
+	var w *wallet.Wallet
+	var err error
+	install := func(pass string) error {
+		if keyFile != "" {
+			hexKey, rerr := readSecretFile(keyFile)
+			if rerr != nil {
+				return rerr
+			}
+			w, err = wallet.ImportKey(ctx, wf.dir, hexKey, pass, wf.options())
+			return err
+		}
+		var filePass string
+		if keystorePassFile != "" {
+			filePass, err = readSecretFile(keystorePassFile)
+		} else {
+			filePass, err = wf.askSecret("Passphrase of " + keystoreFile + ": ")
+			if errors.Is(err, wallet.ErrPassphraseNeeded) {
+				err = fmt.Errorf("%w: give --keystore-passphrase-file", err)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		w, err = wallet.ImportKeyFile(ctx, wf.dir, keystoreFile, filePass, pass, wf.options())
+		return err
+	}
+	err = install(pass)
+	if errors.Is(err, wallet.ErrNoKeyring) && pass == "" {
+		p, perr := wf.newPassphrase(fmt.Sprintf("No OS keyring can keep the passphrase (%v).", err))
+		if perr != nil {
+			return perr
+		}
+		err = install(p)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported wallet %s into %s\n", w.Address().Hex(), wf.dir)
+	return nil
+}
+
+func walletExport(ctx context.Context, wf *walletFlags, args []string, stdout io.Writer) error {
+	var out, backupPassFile string
+	wf.fs.StringVar(&out, "out", "", "backup file to write (must not exist)")
+	wf.fs.StringVar(&backupPassFile, "backup-passphrase-file", "", "file holding the backup's passphrase")
+	if err := parseFlags(wf.fs, args); err != nil {
+		return err
+	}
+	if out == "" {
+		fmt.Fprintln(wf.stderr, "idlenode wallet export: --out FILE is required")
+		return errUsage
+	}
+	w, err := wf.open()
+	if err != nil {
+		return err
+	}
+	var bp string
+	if backupPassFile != "" {
+		bp, err = readSecretFile(backupPassFile)
+	} else {
+		sub := *wf
+		sub.passFile = ""
+		bp, err = sub.newPassphrase("Choose a passphrase for the backup; you need it to restore.")
+	}
+	if err != nil {
+		return err
+	}
+	if err := w.Export(ctx, out, bp); err != nil {
+		return err
+	}
+	if err := w.TestRestore(out, bp); err != nil {
+		return fmt.Errorf("backup written but does not restore: %w", err)
+	}
+	fmt.Fprintf(stdout, "backup of %s written to %s and checked: it restores\n", w.Address().Hex(), out)
+	return nil
+}
+
+func walletAddress(wf *walletFlags, args []string, stdout io.Writer) error {
+	var payout string
+	wf.fs.StringVar(&payout, "set-payout", "", "receive-only address to claim rewards to ('none' clears it)")
+	if err := parseFlags(wf.fs, args); err != nil {
+		return err
+	}
+	w, err := wf.open()
+	if err != nil {
+		return err
+	}
+	switch {
+	case payout == "none":
+		if err := w.SetPayout(common.Address{}); err != nil {
+			return err
+		}
+	case payout != "":
+		if !common.IsHexAddress(payout) {
+			return exitError{Code: 2, Msg: fmt.Sprintf("--set-payout %q is not a 0x address", payout)}
+		}
+		if err := w.SetPayout(common.HexToAddress(payout)); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(stdout, w.Address().Hex())
+	if p := w.Payout(); p != (common.Address{}) {
+		fmt.Fprintf(stdout, "payout %s\n", p.Hex())
+	}
+	return nil
+}
+
+func walletHistory(wf *walletFlags, args []string, stdout io.Writer) error {
+	if err := parseFlags(wf.fs, args); err != nil {
+		return err
+	}
+	w, err := wf.open()
+	if err != nil {
+		return err
+	}
+	txs, err := w.History()
+	if err != nil {
+		return err
+	}
+	if len(txs) == 0 {
+		fmt.Fprintln(stdout, "no transactions yet")
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SENT\tKIND\tAMOUNT\tSTATUS\tBLOCK\tTX")
+	for _, t := range txs {
+		amt := ""
+		if v, ok := new(big.Int).SetString(t.Amount, 10); ok {
+			amt = wallet.FormatAmount(v, 18)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", t.Sent.Local().Format("2006-01-02 15:04:05"), t.Kind, amt, t.Status, t.Block, t.Hash)
+	}
+	return tw.Flush()
+}
