@@ -320,3 +320,33 @@ func TestLinuxProbersLeaveOutX11UnderWayland(t *testing.T) {
 		}
 	}
 }
+
+// TestX11DropsUnaskedEvents: typing a key that is not in the keymap makes
+// xdotool remap a keycode, and the server tells every client with
+// MappingNotify. Those events must not pile up in the connection.
+func TestX11DropsUnaskedEvents(t *testing.T) {
+	display := needDisplay(t)
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Skip("xdotool not installed")
+	}
+	x, err := openX11(context.Background(), display)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.close()
+	for range 3 {
+		if out, err := exec.Command("xdotool", "key", "U2603").CombinedOutput(); err != nil {
+			t.Fatalf("xdotool key: %v: %s", err, out)
+		}
+	}
+	if _, err := x.idleFor(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if x.drained == 0 {
+		t.Fatal("no MappingNotify arrived; the test did not exercise draining")
+	}
+	if ev, xerr := x.conn.PollForEvent(); ev != nil || xerr != nil {
+		t.Fatalf("events left queued after a poll: %v %v", ev, xerr)
+	}
+	t.Logf("dropped %d unasked events", x.drained)
+}

@@ -22,6 +22,8 @@ import (
 type x11Input struct {
 	conn *xgb.Conn
 	root xproto.Drawable
+	// drained counts events dropped unread (for tests).
+	drained int
 }
 
 var _ inputMethod = (*x11Input)(nil)
@@ -74,6 +76,16 @@ func x11Prober(log *slog.Logger) inputProber {
 
 func (x *x11Input) idleFor(context.Context) (time.Duration, error) {
 	r, err := screensaver.QueryInfo(x.conn, x.root).Reply()
+	// The server sends some events unasked (MappingNotify on every
+	// keyboard layout change): drop them, or xgb's queue fills after days
+	// and its reader, and so every later Reply, blocks for good.
+	for {
+		ev, xerr := x.conn.PollForEvent()
+		if ev == nil && xerr == nil {
+			break
+		}
+		x.drained++
+	}
 	if err != nil {
 		return 0, fmt.Errorf("query X screensaver info: %w", err)
 	}
