@@ -50,12 +50,34 @@ func openX11(ctx context.Context, display string) (*x11Input, error) {
 		case <-time.After(wait):
 		}
 	}
-	if err := screensaver.Init(conn); err != nil {
+	if err := initScreenSaver(conn); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("init screensaver extension: %w", err)
 	}
 	root := xproto.Setup(conn).DefaultScreen(conn).Root
 	return &x11Input{conn: conn, root: xproto.Drawable(root)}, nil
+}
+
+// initScreenSaver does what screensaver.Init does except register the
+// extension's event decoders: Init writes xgb's global decoder map while
+// the connection's reader goroutine may read it for an early event (a data
+// race that can crash with "concurrent map read and map write"), and this
+// package never selects screensaver events.
+func initScreenSaver(conn *xgb.Conn) error {
+	const name = "MIT-SCREEN-SAVER"
+	reply, err := xproto.QueryExtension(conn, uint16(len(name)), name).Reply()
+	switch {
+	case err != nil:
+		return err
+	case reply == nil:
+		return errors.New("connection closed")
+	case !reply.Present:
+		return errors.New("the X server has no " + name + " extension")
+	}
+	conn.ExtLock.Lock()
+	conn.Extensions[name] = reply.MajorOpcode
+	conn.ExtLock.Unlock()
+	return nil
 }
 
 var routeXGBLog sync.Once
