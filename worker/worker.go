@@ -104,20 +104,20 @@ type Worker struct {
 	outbox *outbox
 	wake   chan struct{}
 
-	mu          sync.Mutex
-	allowed     bool
-	reason      string
-	pollCancel  context.CancelFunc // cancels the lease long-poll when work stops
-	jobs        map[string]*job    // by lease id
-	offline     bool
-	problem     string
-	connected   bool
-	yield       []time.Duration // recent suspend latencies
-	yieldCount  int
-	earnings    protocol.Earnings
-	earningsAt  time.Time
-	runCtx      context.Context
-	wg          sync.WaitGroup
+	mu         sync.Mutex
+	allowed    bool
+	reason     string
+	pollCancel context.CancelFunc // cancels the lease long-poll when work stops
+	jobs       map[string]*job    // by lease id
+	offline    bool
+	problem    string
+	connected  bool
+	yield      []time.Duration // recent suspend latencies
+	yieldCount int
+	earnings   protocol.Earnings
+	earningsAt time.Time
+	runCtx     context.Context
+	wg         sync.WaitGroup
 }
 
 // New prepares the worker's folder and reads what a previous run left.

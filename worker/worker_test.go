@@ -91,7 +91,7 @@ func startCoordinator(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	srv, err := coordinator.New(coordinator.Config{Store: st, DataDir: dir, PublicURL: "http://" + ln.Addr().String(),
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		RateLimit: 10000, RateBurst: 10000, LeaseTTL: 20 * time.Second})
 	if err != nil {
 		t.Fatal(err)
