@@ -11,7 +11,10 @@ import (
 )
 
 // blobStore keeps blobs as files named by their sha256 under dir.
-type blobStore struct{ dir string }
+type blobStore struct {
+	dir    string
+	noSync bool // skip fsync: survives process crashes, not power loss
+}
 
 var (
 	errHashMismatch = errors.New("content does not match its sha256")
@@ -59,9 +62,11 @@ func (b *blobStore) put(hash string, r io.Reader) error {
 		f.Close()
 		return fmt.Errorf("put blob %s: %w (got %s)", hash, errHashMismatch, got)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("put blob: %w", err)
+	if !b.noSync {
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return fmt.Errorf("put blob: %w", err)
+		}
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("put blob: %w", err)
@@ -73,7 +78,7 @@ func (b *blobStore) put(hash string, r io.Reader) error {
 	if err := os.Rename(f.Name(), b.path(hash)); err != nil {
 		return fmt.Errorf("put blob: %w", err)
 	}
-	if d, err := os.Open(dir); err == nil {
+	if d, err := os.Open(dir); err == nil && !b.noSync {
 		_ = d.Sync()
 		d.Close()
 	}

@@ -34,6 +34,10 @@ type Config struct {
 	PublicURL string
 	ChainID   uint64 // SIWE chain id; 0 when the network has no chain yet
 
+	// RelaxedSync skips fsync of blobs: they survive a process crash but
+	// not a power loss. Pair it with the SQLite store's synchronous=NORMAL.
+	RelaxedSync bool
+
 	Addr     string       // listen address for Run; "" with no Listener: Run serves nothing
 	Listener net.Listener // used instead of Addr when set
 
@@ -169,6 +173,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new coordinator: %w", err)
 	}
+	blobs.noSync = cfg.RelaxedSync
 	ctx := context.Background()
 	key, err := cfg.Store.Meta(ctx, "token_key")
 	if errors.Is(err, store.ErrNotFound) {

@@ -1,0 +1,175 @@
+// Command idlenode-coordinator runs an idlenode network's coordinator
+// (`serve`) and measures it (`bench`).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/idlenode/idlenode/coordinator"
+	"github.com/idlenode/idlenode/coordinator/demo"
+	"github.com/idlenode/idlenode/coordinator/sim"
+	"github.com/idlenode/idlenode/coordinator/store/sqlite"
+	"github.com/idlenode/idlenode/examples/mandelbrot"
+	"github.com/idlenode/idlenode/protocol"
+	"github.com/idlenode/idlenode/protocol/client"
+)
+
+const usage = `usage: idlenode-coordinator COMMAND [flags]
+
+commands:
+  serve   run the coordinator: serve --listen ADDR --data DIR [--demo]
+  bench   measure round trips, lease latency and replication on loopback
+
+Run a command with -h for its flags.
+`
+
+func main() {
+	os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func realMain(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], stderr)
+	case "bench":
+		err = bench(ctx, args[1:], stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "idlenode-coordinator: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	default:
+		fmt.Fprintf(stderr, "idlenode-coordinator %s: %v\n", args[0], err)
+		return 1
+	}
+}
+
+var errUsage = errors.New("usage")
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8080", "listen address")
+	data := fs.String("data", "", "data directory: database, blobs, network.json (required)")
+	public := fs.String("public-url", "", "URL clients use (default http://LISTEN)")
+	name := fs.String("name", "dev", "network name written to network.json")
+	chainID := fs.Uint64("chain-id", 0, "chain id nodes sign in for (0: no chain yet)")
+	sync := fs.String("sync", "FULL", "durability: FULL (every acknowledged write survives power loss) or NORMAL (survives process crashes; no fsync per write)")
+	leaseTTL := fs.Duration("lease-ttl", 60*time.Second, "lease time before a heartbeat is due")
+	withDemo := fs.Bool("demo", false, "keep a stream of demo mandelbrot jobs queued")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *data == "" {
+		fmt.Fprintln(stderr, "serve: --data DIR is required")
+		fs.Usage()
+		return errUsage
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", *logLevel)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+	if err := os.MkdirAll(*data, 0o750); err != nil {
+		return err
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(*data, "coordinator.db"), sqlite.Options{Synchronous: strings.ToUpper(*sync)})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *public == "" {
+		*public = "http://" + *listen
+	}
+	if u, err := url.Parse(*public); err != nil || u.Host == "" {
+		return fmt.Errorf("--public-url %q is not a URL", *public)
+	}
+	srv, err := coordinator.New(coordinator.Config{Store: st, DataDir: *data, Logger: log, Addr: *listen,
+		PublicURL: *public, ChainID: *chainID, LeaseTTL: *leaseTTL, RelaxedSync: strings.EqualFold(*sync, "NORMAL")})
+	if err != nil {
+		return err
+	}
+	if err := coordinator.WriteNetwork(*data, protocol.Network{Name: *name, CoordinatorURL: *public, ChainID: *chainID}); err != nil {
+		return err
+	}
+	log.Info("Network descriptor written", "path", filepath.Join(*data, "network.json"))
+	if *withDemo {
+		cache := filepath.Join(*data, "cache")
+		log.Info("Building the demo module", "cacheDir", cache)
+		module, err := mandelbrot.Build(ctx, cache)
+		if err != nil {
+			return fmt.Errorf("--demo: %w", err)
+		}
+		sg, err := client.GenerateKeySigner()
+		if err != nil {
+			return err
+		}
+		c, err := client.New(*public, sg)
+		if err != nil {
+			return err
+		}
+		log.Info("Demo requester started", "requester", sg.Address().Hex())
+		go func() { _ = demo.Run(ctx, c, module, log, demo.Options{}) }()
+	}
+	return srv.Run(ctx)
+}
+
+func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o sim.BenchOptions
+	fs.IntVar(&o.Nodes, "nodes", 32, "simulated nodes")
+	fs.IntVar(&o.Jobs, "jobs", 5000, "jobs submitted up front")
+	fs.IntVar(&o.Max, "max", 8, "assignments per lease call")
+	fs.StringVar(&o.Synchronous, "sync", "FULL", "SQLite synchronous: FULL or NORMAL")
+	fs.Int64Var(&o.TrustAfter, "trust-after", 20, "accepted replicas before single-replica jobs (-1: off)")
+	fs.Float64Var(&o.SpotCheck, "spot-check", 0.1, "share of a trusted node's jobs still replicated")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	r, err := sim.Bench(ctx, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "nodes %d, jobs %d, max %d, sync %s: %s\n", o.Nodes, o.Jobs, o.Max, o.Synchronous, r)
+	return nil
+}
