@@ -23,8 +23,8 @@ func (p Paths) Network() string { return filepath.Join(p.Config, "network.json")
 // Socket is the local API's Unix socket.
 func (p Paths) Socket() string { return filepath.Join(p.Runtime, "node.sock") }
 
-// Wallet is the wallet's directory.
-func (p Paths) Wallet() string { return filepath.Join(p.Data, "wallet") }
+// Wallet is the wallet's directory: config, never cache, which may be wiped.
+func (p Paths) Wallet() string { return filepath.Join(p.Config, "wallet") }
 
 // PauseFile keeps the owner's pause across restarts.
 func (p Paths) PauseFile() string { return filepath.Join(p.Data, "pause.json") }

@@ -9,7 +9,7 @@ export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g -Wno-deprecated-declarations}"
 tmp=$(mktemp -d)
 trap 'kill $XVFB_PID 2>/dev/null || true; rm -rf "$tmp"' EXIT
 display=":$((90 + RANDOM % 500))"
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp -noreset >"$tmp/xvfb.log" 2>&1 &
 XVFB_PID=$!
 export DISPLAY="$display"
 export XDG_DATA_HOME="$tmp/data" XDG_RUNTIME_DIR="$tmp/run"

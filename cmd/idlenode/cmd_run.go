@@ -46,6 +46,7 @@ func runNode(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	home := homeFlag(fs)
 	headless := fs.Bool("headless", false, "no tray icon (servers, tests)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&passphraseFile, "passphrase-file", "", "read the wallet passphrase from `FILE` where no OS keyring runs (servers)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -96,7 +97,11 @@ func runNode(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		ours = o.Ours
 	}
 	sampler := idle.NewSampler(ours, log.With("component", "idle"))
+	if c, ok := sampler.Input.(io.Closer); ok {
+		_ = c.Close() // one input reader for the whole service: the one the core polls
+	}
 	sampler.Input = parts.input
+	defer sampler.Close()
 	deps.Sampler = sampler
 
 	a := app.New(deps)
