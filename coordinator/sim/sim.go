@@ -46,6 +46,9 @@ type Node struct {
 	VanishRate float64       // Vanish: share of jobs dropped
 	Max        int           // assignments per lease, default 4
 	Wait       int           // long-poll seconds, default 1
+	// Run1, if set, computes an honest output instead of Output (for
+	// example by running a real program).
+	Run1 func(ctx context.Context, spec protocol.JobSpec) ([]byte, error)
 
 	Leased, Reported, Dropped atomic.Int64
 
@@ -115,6 +118,13 @@ func (n *Node) work(ctx context.Context, a protocol.Assignment) error {
 		pause(ctx, n.Delay)
 	}
 	out := Output(a.Spec)
+	if n.Run1 != nil {
+		var err error
+		if out, err = n.Run1(ctx, a.Spec); err != nil {
+			_ = n.Client.GiveBack(ctx, a.LeaseID)
+			return err
+		}
+	}
 	if n.Behavior == Cheat {
 		out = append(out, "!cheat"...)
 	}

@@ -1,0 +1,308 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/idlenode/idlenode/protocol"
+	"github.com/idlenode/idlenode/protocol/client"
+)
+
+// manifestJob is one job in a manifest file; paths are relative to the
+// manifest; zero fields take the command-line defaults.
+type manifestJob struct {
+	Module      string   `json:"module"`
+	Input       string   `json:"input,omitempty"`
+	Args        []string `json:"args,omitempty"`
+	Seed        uint64   `json:"seed,omitempty"`
+	Replicas    int      `json:"replicas,omitempty"`
+	Reward      string   `json:"reward,omitempty"`
+	MemoryBytes int64    `json:"memory_bytes,omitempty"`
+	TimeoutMS   int64    `json:"timeout_ms,omitempty"`
+	OutputBytes int64    `json:"output_bytes,omitempty"`
+}
+
+func cmdSubmit(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("submit", stderr)
+	var d manifestJob
+	manifest := fs.String("manifest", "", "JSON file: a list of jobs {module, input, args, seed, replicas, reward, memory_bytes, timeout_ms, output_bytes}")
+	fs.StringVar(&d.Module, "module", "", "wasm module file (one job)")
+	fs.StringVar(&d.Input, "input", "", "stdin file for the job")
+	fs.Uint64Var(&d.Seed, "seed", 0, "seed (default random)")
+	fs.IntVar(&d.Replicas, "replicas", protocol.DefaultReplicas, "replicas per job")
+	fs.StringVar(&d.Reward, "reward", "1000", "reward per replica in base units")
+	fs.Int64Var(&d.MemoryBytes, "memory", 256<<20, "memory limit in bytes")
+	timeout := fs.Duration("timeout", time.Minute, "run time limit")
+	fs.Int64Var(&d.OutputBytes, "output-limit", 16<<20, "output limit in bytes")
+	deadline := fs.Duration("deadline", time.Hour, "the job fails if not validated within this")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	d.TimeoutMS = timeout.Milliseconds()
+	d.Args = fs.Args()
+	var jobs []manifestJob
+	base := "."
+	switch {
+	case *manifest != "" && d.Module != "":
+		fmt.Fprintln(stderr, "submit: pass --module or --manifest, not both")
+		return errUsage
+	case *manifest != "":
+		data, err := os.ReadFile(*manifest)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(data, &jobs); err != nil {
+			return fmt.Errorf("manifest %s: not a JSON list of jobs: %w", *manifest, err)
+		}
+		if len(jobs) == 0 {
+			return fmt.Errorf("manifest %s lists no jobs", *manifest)
+		}
+		base = filepath.Dir(*manifest)
+	case d.Module != "":
+		jobs = []manifestJob{{Module: d.Module, Input: d.Input, Args: d.Args, Seed: d.Seed}}
+	default:
+		fmt.Fprintln(stderr, "submit: pass --module FILE or --manifest FILE")
+		fs.Usage()
+		return errUsage
+	}
+	c, err := g.client(ctx, true)
+	if err != nil {
+		return err
+	}
+	uploaded := map[string]string{}
+	upload := func(p string) (string, error) {
+		if p == "" {
+			return "", nil
+		}
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(base, p)
+		}
+		if h, ok := uploaded[p]; ok {
+			return h, nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return "", err
+		}
+		h, err := c.PutBlob(ctx, data)
+		if err != nil {
+			return "", err
+		}
+		uploaded[p] = h
+		return h, nil
+	}
+	specs := make([]protocol.JobSpec, len(jobs))
+	for i, j := range jobs {
+		if j.Module == "" {
+			return fmt.Errorf("job %d has no module", i)
+		}
+		mod, err := upload(j.Module)
+		if err != nil {
+			return fmt.Errorf("job %d: %w", i, err)
+		}
+		in, err := upload(j.Input)
+		if err != nil {
+			return fmt.Errorf("job %d: %w", i, err)
+		}
+		or := func(v, def int64) int64 {
+			if v == 0 {
+				return def
+			}
+			return v
+		}
+		s := protocol.JobSpec{Runtime: protocol.RuntimeWASI, Module: mod, Input: in, Args: j.Args, Seed: j.Seed,
+			Limits: protocol.Limits{MemoryBytes: or(j.MemoryBytes, d.MemoryBytes), TimeoutMS: or(j.TimeoutMS, d.TimeoutMS),
+				OutputBytes: or(j.OutputBytes, d.OutputBytes)},
+			RewardPerReplica: j.Reward, Replicas: j.Replicas, Deadline: time.Now().Add(*deadline)}
+		if s.RewardPerReplica == "" {
+			s.RewardPerReplica = d.Reward
+		}
+		if s.Replicas == 0 {
+			s.Replicas = d.Replicas
+		}
+		if s.Seed == 0 {
+			s.Seed = client.RandomSeed()
+		}
+		if err := s.Validate(); err != nil {
+			return fmt.Errorf("job %d: %w", i, err)
+		}
+		specs[i] = s
+	}
+	for start := 0; start < len(specs); start += protocol.MaxBatch {
+		ids, err := c.Submit(ctx, specs[start:min(start+protocol.MaxBatch, len(specs))]...)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			fmt.Fprintln(stdout, id)
+		}
+	}
+	return nil
+}
+
+func needIDs(fs *flag.FlagSet, stderr io.Writer) error {
+	if fs.NArg() == 0 {
+		fmt.Fprintf(stderr, "%s: name at least one job id\n", fs.Name())
+		return errUsage
+	}
+	return nil
+}
+
+func printStatus(w io.Writer, st protocol.JobStatus) {
+	fmt.Fprintf(w, "%s\t%s\treplicas %d/%d", st.ID, st.State, st.Results, st.Target)
+	if st.OutputHash != "" {
+		fmt.Fprintf(w, "\toutput %s", st.OutputHash)
+	}
+	if st.Error != "" {
+		fmt.Fprintf(w, "\t%s", st.Error)
+	}
+	fmt.Fprintln(w)
+}
+
+func cmdStatus(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("status", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := needIDs(fs, stderr); err != nil {
+		return err
+	}
+	c, err := g.client(ctx, false)
+	if err != nil {
+		return err
+	}
+	for _, id := range fs.Args() {
+		st, err := c.Job(ctx, id)
+		if err != nil {
+			return err
+		}
+		printStatus(stdout, st)
+	}
+	return nil
+}
+
+func cmdWait(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("wait", stderr)
+	timeout := fs.Duration("timeout", 0, "give up after this long (0: never)")
+	poll := fs.Duration("poll", time.Second, "poll interval")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := needIDs(fs, stderr); err != nil {
+		return err
+	}
+	c, err := g.client(ctx, false)
+	if err != nil {
+		return err
+	}
+	if *timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		defer cancel()
+	}
+	sts, err := client.WaitJobs(ctx, c, fs.Args(), *poll, nil)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for _, st := range sts {
+		printStatus(stdout, st)
+		if st.State != protocol.JobDone {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return exitError{1, fmt.Sprintf("%d of %d jobs failed", failed, len(sts))}
+	}
+	return nil
+}
+
+func cmdResult(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("result", stderr)
+	out := fs.String("o", "", "output file (- for stdout)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || *out == "" {
+		fmt.Fprintln(stderr, "result: usage: result ID -o FILE")
+		return errUsage
+	}
+	c, err := g.client(ctx, false)
+	if err != nil {
+		return err
+	}
+	st, err := c.Job(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if st.State != protocol.JobDone {
+		return exitError{1, fmt.Sprintf("job %s is %s, no accepted output yet %s", st.ID, st.State, st.Error)}
+	}
+	data, err := c.GetBlob(ctx, st.OutputHash, st.Spec.Limits.OutputBytes)
+	if err != nil {
+		return err
+	}
+	if *out == "-" {
+		_, err = stdout.Write(data)
+		return err
+	}
+	return writeFileAtomic(*out, data)
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".idlectl-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+func cmdEarnings(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("earnings", stderr)
+	jobs := fs.Int("jobs", 10, "list this many recent jobs")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || !common.IsHexAddress(fs.Arg(0)) {
+		fmt.Fprintln(stderr, "earnings: usage: earnings 0xADDRESS")
+		return errUsage
+	}
+	c, err := g.client(ctx, false)
+	if err != nil {
+		return err
+	}
+	e, err := c.Earnings(ctx, common.HexToAddress(fs.Arg(0)))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "address %s\ntotal %s (base units)\n", e.Address, e.Total)
+	for _, d := range e.ByDay {
+		fmt.Fprintf(stdout, "day %s\t%s\n", d.Day, d.Amount)
+	}
+	for i, j := range e.Jobs {
+		if i >= *jobs {
+			break
+		}
+		fmt.Fprintf(stdout, "job %s\t%s\t%s\n", j.JobID, j.Amount, j.At.Format(time.RFC3339))
+	}
+	return nil
+}

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"log/slog"
+	"net"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/idlenode/idlenode/coordinator"
+	"github.com/idlenode/idlenode/coordinator/sim"
+	"github.com/idlenode/idlenode/coordinator/store/sqlite"
+	"github.com/idlenode/idlenode/protocol"
+	"github.com/idlenode/idlenode/protocol/client"
+)
+
+func startCoordinator(t *testing.T) (url, dir string) {
+	t.Helper()
+	dir = t.TempDir()
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"), sqlite.Options{Synchronous: "NORMAL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := coordinator.New(coordinator.Config{Store: st, DataDir: dir, PublicURL: "http://" + ln.Addr().String(),
+		Logger: slog.New(slog.DiscardHandler), RateLimit: 1e4, RateBurst: 1e4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(srv.Handler())
+	ts.Listener.Close()
+	ts.Listener = ln
+	ts.Start()
+	if err := coordinator.WriteNetwork(dir, protocol.Network{Name: "test", CoordinatorURL: ts.URL}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ts.Close(); st.Close() })
+	return ts.URL, dir
+}
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := realMain(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// runNodes starts simulated nodes until the test ends.
+func runNodes(t *testing.T, url string, n int, work func(*sim.Node)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for range n {
+		sg, _ := client.GenerateKeySigner()
+		c, _ := client.New(url, sg)
+		node := &sim.Node{Client: c, Max: 4}
+		if work != nil {
+			work(node)
+		}
+		wg.Go(func() { _ = node.Run(ctx) })
+	}
+	t.Cleanup(func() { cancel(); wg.Wait() })
+}
+
+func TestSubmitWaitResult(t *testing.T) {
+	url, dir := startCoordinator(t)
+	runNodes(t, url, 3, nil)
+	mod := filepath.Join(t.TempDir(), "m.wasm")
+	_ = os.WriteFile(mod, []byte("\x00asm\x01\x00\x00\x00"), 0o600)
+	net := filepath.Join(dir, "network.json")
+	code, out, errs := run(t, "--network", net, "submit", "--module", mod, "--seed", "7", "--", "a", "b")
+	if code != 0 {
+		t.Fatalf("submit: %d %s", code, errs)
+	}
+	if !strings.Contains(errs, "ephemeral key") {
+		t.Errorf("no notice of the ephemeral key: %q", errs)
+	}
+	id := strings.TrimSpace(out)
+	if code, out, errs = run(t, "--network", net, "wait", "--timeout", "30s", "--poll", "50ms", id); code != 0 || !strings.Contains(out, "done") {
+		t.Fatalf("wait: %d %q %q", code, out, errs)
+	}
+	res := filepath.Join(t.TempDir(), "out.bin")
+	if code, _, errs = run(t, "--coordinator", url, "result", id, "-o", res); code != 0 {
+		t.Fatalf("result: %d %s", code, errs)
+	}
+	got, _ := os.ReadFile(res)
+	c, _ := client.New(url, nil)
+	st, _ := c.Job(context.Background(), id)
+	if !bytes.Equal(got, sim.Output(st.Spec)) || st.Spec.Seed != 7 || strings.Join(st.Spec.Args, " ") != "a b" {
+		t.Fatalf("result %q for spec %+v", got, st.Spec)
+	}
+	if code, out, _ = run(t, "--coordinator", url, "status", id); code != 0 || !strings.Contains(out, id+"\tdone") {
+		t.Fatalf("status: %d %q", code, out)
+	}
+	// A manifest of three jobs, with a key file.
+	key := filepath.Join(t.TempDir(), "key")
+	_ = os.WriteFile(key, []byte("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318\n"), 0o600)
+	man := filepath.Join(filepath.Dir(mod), "jobs.json")
+	_ = os.WriteFile(man, []byte(`[{"module":"m.wasm","args":["1"]},{"module":"m.wasm","args":["2"],"replicas":1},{"module":"m.wasm","reward":"5"}]`), 0o600)
+	code, out, errs = run(t, "--coordinator", url, "--key-file", key, "submit", "--manifest", man)
+	if ids := strings.Fields(out); code != 0 || len(ids) != 3 || strings.Contains(errs, "ephemeral") {
+		t.Fatalf("manifest submit: %d %q %q", code, out, errs)
+	}
+	// Errors: clear, never a panic, exit status 1 or 2.
+	for _, args := range [][]string{
+		{"--coordinator", url, "status"},
+		{"--coordinator", url, "status", "nope"},
+		{"--coordinator", url, "earnings", "0x12"},
+		{"--coordinator", "http://127.0.0.1:1", "status", id},
+		{"--coordinator", url, "--key-file", man, "submit", "--module", mod},
+		{"--coordinator", url, "submit", "--module", mod, "--reward", "-1"},
+		{"--coordinator", url, "mandelbrot", "--tiles", "7"},
+		{"frobnicate"},
+	} {
+		code, _, errs := run(t, args...)
+		if code == 0 || errs == "" || strings.Contains(errs, "panic") || strings.Contains(errs, "4c0883a6") {
+			t.Errorf("%v: code %d stderr %q", args, code, errs)
+		}
+	}
+}
+
+// TestMandelbrot renders on the network: nodes run the tile program as a
+// native child process for each assignment (the wasm engine is the node's
+// business), idlectl splits, waits and assembles.
+func TestMandelbrot(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "tile")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../examples/mandelbrot/tile").CombinedOutput(); err != nil {
+		t.Fatalf("build tile: %v %s", err, out)
+	}
+	url, _ := startCoordinator(t)
+	runNodes(t, url, 3, func(n *sim.Node) {
+		n.Run1 = func(ctx context.Context, spec protocol.JobSpec) ([]byte, error) {
+			return exec.CommandContext(ctx, bin, spec.Args...).Output()
+		}
+	})
+	mod := filepath.Join(t.TempDir(), "tile.wasm")
+	_ = os.WriteFile(mod, []byte("\x00asm\x01\x00\x00\x00 stand-in"), 0o600)
+	png1 := filepath.Join(t.TempDir(), "m.png")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_ = ctx
+	code, out, errs := run(t, "--coordinator", url, "mandelbrot", "--size", "128", "--tiles", "16", "--module", mod, "-o", png1)
+	if code != 0 {
+		t.Fatalf("mandelbrot: %d %q %q", code, out, errs)
+	}
+	f, err := os.Open(png1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil || img.Bounds().Dx() != 128 {
+		t.Fatalf("png: %v %v", img, err)
+	}
+	if r, g, b, _ := img.At(82, 64).RGBA(); r+g+b != 0 {
+		t.Fatal("centre of the cardioid is not black")
+	}
+}
