@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 )
 
@@ -50,9 +51,9 @@ func DefaultPaths(home string) (Paths, error) {
 	if err != nil {
 		return Paths{}, fmt.Errorf("find the config folder: %w", err)
 	}
-	data, err := os.UserCacheDir()
+	data, err := userDataDir()
 	if err != nil {
-		return Paths{}, fmt.Errorf("find the cache folder: %w", err)
+		return Paths{}, fmt.Errorf("find the data folder: %w", err)
 	}
 	p := Paths{Config: filepath.Join(cfg, "idlenode"), Data: filepath.Join(data, "idlenode")}
 	if rt := os.Getenv("XDG_RUNTIME_DIR"); rt != "" {
@@ -61,6 +62,27 @@ func DefaultPaths(home string) (Paths, error) {
 		p.Runtime = filepath.Join(os.TempDir(), "idlenode-"+strconv.Itoa(os.Getuid()))
 	}
 	return p, nil
+}
+
+// userDataDir is where programs keep data that must survive (unreported
+// results, the job ledger): $XDG_DATA_HOME or ~/.local/share on Unix, the
+// local app data folder on Windows, Application Support on macOS. Unlike
+// the cache folder, nobody wipes it to save space.
+func userDataDir() (string, error) {
+	switch runtime.GOOS {
+	case "windows":
+		return os.UserCacheDir() // %LocalAppData%
+	case "darwin":
+		return os.UserConfigDir() // ~/Library/Application Support
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(d) {
+		return d, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(home, ".local", "share"), nil
 }
 
 // Ensure creates the folders, owner-only.
