@@ -198,7 +198,9 @@ func (c *Client) BackupWallet(ctx context.Context, path string) (string, error) 
 }
 
 // Claim claims the rewards earned so far.
-func (c *Client) Claim(ctx context.Context) (TxResult, error) { return c.tx(ctx, "/v1/wallet/claim", nil) }
+func (c *Client) Claim(ctx context.Context) (TxResult, error) {
+	return c.tx(ctx, "/v1/wallet/claim", nil)
+}
 
 // Stake stakes amount base units.
 func (c *Client) Stake(ctx context.Context, amount string) (TxResult, error) {
@@ -234,4 +236,3 @@ func (c *Client) tx(ctx context.Context, path string, in any) (TxResult, error) 
 	cc := &Client{hc: &hc, stream: c.stream}
 	return v, cc.wallet(ctx, http.MethodPost, path, in, &v)
 }
-
