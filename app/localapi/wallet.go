@@ -52,9 +52,11 @@ type ImportWalletRequest struct {
 	Passphrase    string `json:"passphrase,omitempty"` // the keystore's, and the new one when the keyring is absent
 }
 
-// BackupRequest writes an encrypted keystore backup to Path.
+// BackupRequest writes a keystore backup to Path, encrypted with
+// Passphrase (which the owner must keep: the backup is useless without it).
 type BackupRequest struct {
-	Path string `json:"path"`
+	Path       string `json:"path"`
+	Passphrase string `json:"passphrase"`
 }
 
 // AmountRequest carries an amount in base units.
@@ -190,10 +192,11 @@ func (c *Client) ImportWallet(ctx context.Context, req ImportWalletRequest) (Wal
 	return v, c.wallet(ctx, http.MethodPost, "/v1/wallet/import", req, &v)
 }
 
-// BackupWallet writes an encrypted backup and returns its path.
-func (c *Client) BackupWallet(ctx context.Context, path string) (string, error) {
+// BackupWallet writes a backup encrypted with passphrase and returns its
+// path once it has been test-restored.
+func (c *Client) BackupWallet(ctx context.Context, path, passphrase string) (string, error) {
 	var v map[string]string
-	err := c.wallet(ctx, http.MethodPost, "/v1/wallet/backup", BackupRequest{Path: path}, &v)
+	err := c.wallet(ctx, http.MethodPost, "/v1/wallet/backup", BackupRequest{Path: path, Passphrase: passphrase}, &v)
 	return v["path"], err
 }
 
