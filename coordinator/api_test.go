@@ -282,3 +282,15 @@ func TestDeadCoordinatorError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestRateLimit(t *testing.T) {
+	env := start(t, func(c *coordinator.Config) { c.RateLimit, c.RateBurst = 0.01, 2 })
+	codes := []int{}
+	for range 3 {
+		code, _ := raw(t, "GET", env.url+"/v1/auth/nonce", "", nil)
+		codes = append(codes, code)
+	}
+	if codes[0] != 200 || codes[1] != 200 || codes[2] != 429 {
+		t.Fatalf("codes = %v, want 200 200 429", codes)
+	}
+}

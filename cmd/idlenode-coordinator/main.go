@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/idlenode/idlenode/coordinator"
 	"github.com/idlenode/idlenode/coordinator/demo"
 	"github.com/idlenode/idlenode/coordinator/sim"
@@ -96,6 +98,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	leaseTTL := fs.Duration("lease-ttl", 60*time.Second, "lease time before a heartbeat is due")
 	withDemo := fs.Bool("demo", false, "keep a stream of demo mandelbrot jobs queued")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	rateLimit := fs.Float64("rate-limit", 50, "requests per second per client (address, or IP before sign-in)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -124,7 +127,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("--public-url %q is not a URL", *public)
 	}
 	srv, err := coordinator.New(coordinator.Config{Store: st, DataDir: *data, Logger: log, Addr: *listen,
-		PublicURL: *public, ChainID: *chainID, LeaseTTL: *leaseTTL, RelaxedSync: strings.EqualFold(*sync, "NORMAL")})
+		PublicURL: *public, ChainID: *chainID, LeaseTTL: *leaseTTL, RelaxedSync: strings.EqualFold(*sync, "NORMAL"),
+		RateLimit: rate.Limit(*rateLimit), RateBurst: max(int(2**rateLimit), 1)})
 	if err != nil {
 		return err
 	}

@@ -221,6 +221,15 @@ func (c *Client) do(ctx context.Context, op, method, path string, auth bool, bod
 		// The token may have expired or the coordinator restarted with a new key.
 		err = c.doOnce(ctx, op, method, path, auth, true, body, out)
 	}
+	// Rate limited: back off and retry a few times before giving up.
+	for try := 0; try < 4 && errors.Is(err, ErrRateLimited); try++ {
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(250<<try) * time.Millisecond):
+		}
+		err = c.doOnce(ctx, op, method, path, auth, false, body, out)
+	}
 	return err
 }
 
