@@ -181,3 +181,61 @@ func TestCrashRestart(t *testing.T) {
 		t.Fatal("no exit 15 s after SIGTERM")
 	}
 }
+
+// TestDemoEarns starts `serve --demo` and one node that runs each tile as
+// a native child process of the tile program: the node earns within a
+// minute of joining.
+func TestDemoEarns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the coordinator, the tile program and its wasm module")
+	}
+	tmp := t.TempDir()
+	bin, tile := filepath.Join(tmp, "idlenode-coordinator"), filepath.Join(tmp, "tile")
+	for pkg, out := range map[string]string{".": bin, "../../examples/mandelbrot/tile": tile} {
+		if msg, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+			t.Fatalf("build %s: %v %s", pkg, err, msg)
+		}
+	}
+	dir, addr := t.TempDir(), freeAddr(t)
+	cmd := exec.Command(bin, "serve", "--listen", addr, "--data", dir, "--demo", "--log-level", "warn")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	n, err := protocol.LoadNetwork(ctx, filepath.Join(dir, "network.json"))
+	for err != nil && ctx.Err() == nil {
+		time.Sleep(100 * time.Millisecond)
+		n, err = protocol.LoadNetwork(ctx, filepath.Join(dir, "network.json"))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nodes []*sim.Node
+	var wg sync.WaitGroup
+	nctx, stop := context.WithCancel(ctx)
+	defer func() { stop(); wg.Wait() }()
+	for range 2 { // two nodes: demo jobs want two replicas
+		sg, _ := client.GenerateKeySigner()
+		c, _ := client.New(n.CoordinatorURL, sg)
+		node := &sim.Node{Client: c, Max: 2, Run1: func(ctx context.Context, s protocol.JobSpec) ([]byte, error) {
+			return exec.CommandContext(ctx, tile, s.Args...).Output()
+		}}
+		nodes = append(nodes, node)
+		wg.Go(func() { _ = node.Run(nctx) })
+	}
+	start := time.Now()
+	for {
+		e, err := nodes[0].Client.Earnings(ctx, nodes[0].Client.Address())
+		if err == nil && e.Total != "0" {
+			t.Logf("first credit after %s: %s", time.Since(start).Round(time.Millisecond), e.Total)
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatal("node earned nothing within a minute")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
