@@ -1,0 +1,123 @@
+package window
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/idlenode/idlenode/app/localapi"
+)
+
+// walletSetup creates or imports the node's key through the service. The
+// key and passphrase typed here go to the service and are cleared from
+// the form at once; they are never logged or shown.
+type walletSetup struct {
+	u       *UI
+	content fyne.CanvasObject
+	done    func(localapi.WalletInfo)
+
+	create     *widget.Button
+	kind       *widget.RadioGroup
+	secret     *widget.Entry
+	passphrase *widget.Entry
+	importBtn  *widget.Button
+	msg        *widget.Label
+}
+
+const (
+	importKey      = "Private key (hex)"
+	importKeystore = "Keystore file (JSON)"
+)
+
+func newWalletSetup(u *UI, done func(localapi.WalletInfo)) *walletSetup {
+	s := &walletSetup{u: u, done: done}
+	s.msg = wrapped("")
+	s.create = widget.NewButton("Create a new wallet", s.doCreate)
+	s.create.Importance = widget.HighImportance
+	s.secret = widget.NewPasswordEntry()
+	s.secret.SetPlaceHolder("0x… private key")
+	s.passphrase = widget.NewPasswordEntry()
+	s.passphrase.SetPlaceHolder("passphrase (keystore files; or when no OS keyring)")
+	s.kind = widget.NewRadioGroup([]string{importKey, importKeystore}, func(k string) {
+		if k == importKeystore {
+			s.secret.Password = false
+			s.secret.MultiLine = true
+			s.secret.SetPlaceHolder(`{"address": …, "crypto": …}`)
+		} else {
+			s.secret.Password = true
+			s.secret.MultiLine = false
+			s.secret.SetPlaceHolder("0x… private key")
+		}
+		s.secret.Refresh()
+	})
+	s.kind.Horizontal = true
+	s.kind.SetSelected(importKey)
+	s.importBtn = widget.NewButton("Import", s.doImport)
+	s.content = container.NewVBox(
+		s.create,
+		widget.NewLabel("or import a key you have:"),
+		s.kind, s.secret, s.passphrase,
+		container.NewHBox(s.importBtn),
+		s.msg,
+	)
+	return s
+}
+
+func (s *walletSetup) busy(on bool) {
+	enable(s.create, !on)
+	enable(s.importBtn, !on)
+}
+
+func (s *walletSetup) finish(info localapi.WalletInfo, err error) {
+	s.busy(false)
+	switch {
+	case errors.Is(err, localapi.ErrNoWallet):
+		s.msg.SetText(noWalletText)
+	case err != nil:
+		s.msg.SetText("Could not set up the wallet: " + err.Error())
+	default:
+		s.msg.SetText("Wallet ready: " + info.Address)
+		if s.done != nil {
+			s.done(info)
+		}
+	}
+}
+
+func (s *walletSetup) doCreate() {
+	s.busy(true)
+	req := localapi.CreateWalletRequest{Passphrase: s.passphrase.Text}
+	s.passphrase.SetText("")
+	var info localapi.WalletInfo
+	s.u.call(func(ctx context.Context) error {
+		var err error
+		info, err = s.u.c.CreateWallet(ctx, req)
+		return err
+	}, func(err error) { s.finish(info, err) })
+}
+
+func (s *walletSetup) doImport() {
+	secret := strings.TrimSpace(s.secret.Text)
+	if secret == "" {
+		s.msg.SetText("Paste a private key or a keystore file first.")
+		return
+	}
+	req := localapi.ImportWalletRequest{Passphrase: s.passphrase.Text}
+	if s.kind.Selected == importKeystore {
+		req.KeystoreJSON = secret
+	} else {
+		req.PrivateKeyHex = secret
+	}
+	s.secret.SetText("")
+	s.passphrase.SetText("")
+	s.busy(true)
+	var info localapi.WalletInfo
+	s.u.call(func(ctx context.Context) error {
+		var err error
+		info, err = s.u.c.ImportWallet(ctx, req)
+		return err
+	}, func(err error) { s.finish(info, err) })
+}
