@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -59,6 +60,8 @@ type Chain struct {
 	token   *bindings.RewardToken
 	staking *bindings.Staking
 	pool    *bindings.RewardPool
+
+	txMu sync.Mutex // one transaction at a time: nonces come from the pending count
 }
 
 // Connect dials n.RPCURL and checks that it serves n.ChainID.
@@ -388,6 +391,8 @@ func (c *Chain) SendToken(ctx context.Context, to common.Address, amount *big.In
 // waits for the receipt and records the outcome.
 func (c *Chain) transact(ctx context.Context, k *ecdsa.PrivateKey, kind TxKind, to common.Address,
 	value *big.Int, data []byte, amount *big.Int) (Receipt, error) {
+	c.txMu.Lock()
+	defer c.txMu.Unlock()
 	s := contracts.NewSender(c.b, crypto.PubkeyToAddress(k.PublicKey), contracts.KeySigner(k))
 	s.Poll = 50 * time.Millisecond
 	tx, err := s.Send(ctx, &to, value, data)
@@ -424,6 +429,38 @@ func (c *Chain) transact(ctx context.Context, k *ecdsa.PrivateKey, kind TxKind, 
 		return r, mapRevert(werr)
 	}
 	return r, nil
+}
+
+// RefreshHistory looks up the receipts of this chain's transactions still
+// marked pending (for example after the program stopped while waiting) and
+// records their outcome. It returns how many it updated.
+func (c *Chain) RefreshHistory(ctx context.Context) (int, error) {
+	txs, err := c.w.History()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, t := range txs {
+		if t.Status != TxPending || t.ChainID != c.chainID.Uint64() {
+			continue
+		}
+		rc, err := c.b.TransactionReceipt(ctx, common.HexToHash(t.Hash))
+		if errors.Is(err, ethereum.NotFound) {
+			continue
+		}
+		if err != nil {
+			return n, fmt.Errorf("refresh history: %w", contracts.ClassifyError(err))
+		}
+		t.Block, t.GasUsed, t.Status = rc.BlockNumber.Uint64(), rc.GasUsed, TxConfirmed
+		if rc.Status != types.ReceiptStatusSuccessful {
+			t.Status = TxFailed
+		}
+		if err := c.w.record(t); err != nil {
+			return n, fmt.Errorf("refresh history: %w", err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 // mapRevert adds the wallet's sentinels to well-known contract refusals.

@@ -38,7 +38,7 @@ const walletUsage = `Usage: idlenode wallet SUBCOMMAND [flags]
   unstake  --network FILE AMOUNT
   withdraw --network FILE
   send     --network FILE [--token] TO AMOUNT
-  history
+  history  [--network FILE]        (with --network: update pending entries first)
 
 Common flags: --dir DIR (default: the OS config dir/idlenode/wallet),
 --passphrase-file FILE (when no OS keyring holds the passphrase).
@@ -70,7 +70,7 @@ func newWalletFlags(sub string, stderr io.Writer, chain bool) *walletFlags {
 	wf.fs.StringVar(&wf.dir, "dir", defaultWalletDir(), "wallet directory")
 	wf.fs.StringVar(&wf.passFile, "passphrase-file", "", "file whose first line is the keystore passphrase")
 	if chain {
-		wf.fs.StringVar(&wf.network, "network", "", "network descriptor JSON file (required)")
+		wf.fs.StringVar(&wf.network, "network", "", "network descriptor JSON file (required, except for history)")
 	}
 	wf.fs.Usage = func() { fmt.Fprintln(stderr, walletUsage); fmt.Fprintln(stderr); wf.fs.PrintDefaults() }
 	return wf
@@ -194,8 +194,8 @@ func runWallet(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return nil
 	}
 	sub, rest := args[0], args[1:]
-	chain := map[string]bool{"balance": true, "claim": true, "stake": true, "unstake": true, "withdraw": true, "send": true}
-	known := map[string]bool{"create": true, "import": true, "export": true, "address": true, "history": true}
+	chain := map[string]bool{"history": true, "balance": true, "claim": true, "stake": true, "unstake": true, "withdraw": true, "send": true}
+	known := map[string]bool{"create": true, "import": true, "export": true, "address": true}
 	if !chain[sub] && !known[sub] {
 		fmt.Fprintf(stderr, "idlenode wallet: unknown subcommand %q\n\n%s\n", sub, walletUsage)
 		return errUsage
@@ -211,7 +211,7 @@ func runWallet(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case "address":
 		return walletAddress(wf, rest, stdout)
 	case "history":
-		return walletHistory(wf, rest, stdout)
+		return walletHistory(ctx, wf, rest, stdout)
 	case "balance":
 		wf.fs.StringVar(&wf.voucher, "voucher", "", "voucher JSON file, to show what is claimable")
 	case "claim":
@@ -493,12 +493,23 @@ func walletAddress(wf *walletFlags, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func walletHistory(wf *walletFlags, args []string, stdout io.Writer) error {
+func walletHistory(ctx context.Context, wf *walletFlags, args []string, stdout io.Writer) error {
 	if err := parseFlags(wf.fs, args); err != nil {
 		return err
 	}
-	w, err := wf.open()
-	if err != nil {
+	var w *wallet.Wallet
+	var err error
+	if wf.network != "" {
+		// With a network, pending entries are looked up first.
+		var c *wallet.Chain
+		if w, c, _, err = wf.connect(ctx); err != nil {
+			return err
+		}
+		defer c.Close()
+		if _, err := c.RefreshHistory(ctx); err != nil {
+			return err
+		}
+	} else if w, err = wf.open(); err != nil {
 		return err
 	}
 	txs, err := w.History()
