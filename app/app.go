@@ -42,6 +42,9 @@ type WorkerStatus struct {
 	Network NetworkState
 	Offline bool   // allowed to work but the network is unreachable
 	Problem string // why offline, for people
+	// SetupNeeded says what the node lacks before it can work (a network,
+	// a wallet), for people; empty once it can.
+	SetupNeeded string
 	Jobs    []JobState
 	Totals  Totals
 	Yield   YieldStats
@@ -202,6 +205,8 @@ func (a *App) decideLocked() {
 		phase = PhasePaused
 	case a.d.Worker == nil:
 		phase, reason = PhaseSetup, "Not part of a network yet: run 'idlenode join FILE' or open the window"
+	case ws.SetupNeeded != "":
+		phase, reason = PhaseSetup, ws.SetupNeeded
 	case d.Work && ws.Offline:
 		phase, reason = PhaseOffline, ws.Problem
 	case d.Work:

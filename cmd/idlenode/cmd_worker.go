@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -20,6 +21,7 @@ import (
 	"github.com/idlenode/idlenode/app"
 	"github.com/idlenode/idlenode/app/localapi"
 	"github.com/idlenode/idlenode/app/settings"
+	"github.com/idlenode/idlenode/app/walletsvc"
 	"github.com/idlenode/idlenode/protocol"
 	"github.com/idlenode/idlenode/protocol/client"
 	"github.com/idlenode/idlenode/wallet"
@@ -64,24 +66,134 @@ func (s walletSigner) SignMessage(msg []byte) ([]byte, error) {
 	return s.w.SignMessage(ctx, msg)
 }
 
-// workerHook starts the worker when this node has joined a network and has
-// a wallet; otherwise the node stays in setup and says what is missing.
+// workerHook adds the wallet service and the worker to the node service.
+// A node that has not joined a network or has no wallet yet stays in setup,
+// says what is missing, and starts working as soon as both exist (joined
+// from the CLI, wallet created in the window), without a restart.
 func workerHook(ctx context.Context, p *nodeParts, deps *app.Deps) (func(context.Context, *app.App, *localapi.Server) error, error) {
-	n, err := protocol.LoadNetwork(ctx, p.paths.Network())
-	if errors.Is(err, fs.ErrNotExist) {
-		p.log.Info("Not part of a network yet", "hint", "idlenode join FILE")
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read the joined network %s: %w", p.paths.Network(), err)
-	}
-	w, err := wallet.Open(p.paths.Wallet(), walletOptions(p))
-	if errors.Is(err, wallet.ErrNoWallet) {
-		p.log.Info("No wallet yet", "hint", "idlenode wallet create")
-		return nil, nil
-	}
+	rt := &nodeRuntime{p: p, setup: "Starting"}
+	svc, err := walletsvc.New(walletsvc.Config{
+		Dir:     p.paths.Wallet(),
+		Options: walletOptions(p),
+		Network: rt.currentNetwork,
+		Voucher: rt.voucherSource,
+		Log:     p.log.With("component", "wallet"),
+	})
 	if err != nil {
 		return nil, err
+	}
+	rt.svc = svc
+	deps.Worker = rt
+	deps.Wallet = svc
+	return func(ctx context.Context, _ *app.App, api *localapi.Server) error {
+		api.ServeWallet(svc)
+		go svc.Run(ctx)
+		return rt.Run(ctx)
+	}, nil
+}
+
+// nodeRuntime is the worker as the core sees it, present before the real
+// worker can start.
+type nodeRuntime struct {
+	p   *nodeParts
+	svc *walletsvc.Service
+
+	mu      sync.Mutex
+	wk      *worker.Worker
+	client  *client.Client
+	network protocol.Network
+	joined  bool
+	setup   string
+	allowed bool
+	reason  string
+}
+
+func (r *nodeRuntime) currentNetwork() (protocol.Network, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.network, r.joined
+}
+
+func (r *nodeRuntime) voucherSource() wallet.VoucherSource {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.client == nil {
+		return nil
+	}
+	return r.client
+}
+
+// SetAllowed implements app.Worker.
+func (r *nodeRuntime) SetAllowed(allowed bool, reason string) {
+	r.mu.Lock()
+	r.allowed, r.reason = allowed, reason
+	wk := r.wk
+	r.mu.Unlock()
+	if wk != nil {
+		wk.SetAllowed(allowed, reason)
+	}
+}
+
+// Ours reports the job processes' ids.
+func (r *nodeRuntime) Ours() []int {
+	r.mu.Lock()
+	wk := r.wk
+	r.mu.Unlock()
+	if wk == nil {
+		return nil
+	}
+	return wk.Ours()
+}
+
+// Status implements app.Worker.
+func (r *nodeRuntime) Status() app.WorkerStatus {
+	r.mu.Lock()
+	wk, setup, n := r.wk, r.setup, r.network
+	r.mu.Unlock()
+	if wk == nil {
+		return app.WorkerStatus{SetupNeeded: setup, Network: app.NetworkState{Name: n.Name, CoordinatorURL: n.CoordinatorURL}}
+	}
+	return workerStatus(wk.Status())
+}
+
+// Run waits until the node has a network and a wallet, then runs the worker.
+func (r *nodeRuntime) Run(ctx context.Context) error {
+	for {
+		wk, err := r.prepare(ctx)
+		if err != nil {
+			return err
+		}
+		if wk != nil {
+			return wk.Run(ctx)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+// prepare builds the worker once everything it needs exists; nil means
+// not yet (r.setup says why).
+func (r *nodeRuntime) prepare(ctx context.Context) (*worker.Worker, error) {
+	p := r.p
+	n, err := protocol.LoadNetwork(ctx, p.paths.Network())
+	if errors.Is(err, fs.ErrNotExist) {
+		r.setSetup("Not part of a network yet: run 'idlenode join FILE|URL'")
+		return nil, nil
+	}
+	if err != nil {
+		r.setSetup("The joined network's file is unreadable: " + err.Error())
+		return nil, nil
+	}
+	r.mu.Lock()
+	r.network, r.joined = n, true
+	r.mu.Unlock()
+	w := r.svc.Wallet()
+	if w == nil {
+		r.setSetup("No wallet yet: create one in the window or with 'idlenode wallet create'")
+		return nil, nil
 	}
 	c, err := client.New(n.CoordinatorURL, walletSigner{w})
 	if err != nil {
@@ -108,9 +220,22 @@ func workerHook(ctx context.Context, p *nodeParts, deps *app.Deps) (func(context
 	if err != nil {
 		return nil, err
 	}
-	deps.Worker = workerAdapter{wk}
+	r.mu.Lock()
+	r.wk, r.client, r.setup = wk, c, ""
+	allowed, reason := r.allowed, r.reason
+	r.mu.Unlock()
+	wk.SetAllowed(allowed, reason)
 	p.log.Info("Worker ready", "network", n.Name, "coordinator", n.CoordinatorURL, "address", w.Address().Hex(), "slots", l.Slots)
-	return func(ctx context.Context, _ *app.App, _ *localapi.Server) error { return wk.Run(ctx) }, nil
+	return wk, nil
+}
+
+func (r *nodeRuntime) setSetup(why string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.setup != why {
+		r.p.log.Info("Waiting for setup", "missing", why)
+	}
+	r.setup = why
 }
 
 // limitsFrom turns the owner's settings into the worker's limits.
@@ -125,14 +250,8 @@ func limitsFrom(s settings.Settings, cores int, totalMem uint64) worker.Limits {
 	}
 }
 
-// workerAdapter presents the worker to the core in the core's own types.
-type workerAdapter struct{ w *worker.Worker }
-
-func (a workerAdapter) SetAllowed(allowed bool, reason string) { a.w.SetAllowed(allowed, reason) }
-func (a workerAdapter) Ours() []int                            { return a.w.Ours() }
-
-func (a workerAdapter) Status() app.WorkerStatus {
-	s := a.w.Status()
+// workerStatus presents the worker's status in the core's own types.
+func workerStatus(s worker.Status) app.WorkerStatus {
 	out := app.WorkerStatus{
 		Network: app.NetworkState{
 			Name: s.Network.Name, CoordinatorURL: s.Network.CoordinatorURL, ChainID: s.Network.ChainID,

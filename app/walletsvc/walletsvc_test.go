@@ -1,0 +1,215 @@
+package walletsvc
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/idlenode/idlenode/app"
+	"github.com/idlenode/idlenode/app/idle/idletest"
+	"github.com/idlenode/idlenode/app/localapi"
+	"github.com/idlenode/idlenode/app/settings"
+	"github.com/idlenode/idlenode/devnet"
+	"github.com/idlenode/idlenode/protocol"
+	"github.com/idlenode/idlenode/wallet"
+)
+
+// earned is a voucher source standing in for the coordinator's ledger: it
+// has the dev chain sign "this account earned N in total".
+type earned struct {
+	chain *devnet.Chain
+	total *big.Int
+}
+
+func (e *earned) Voucher(ctx context.Context, account common.Address) (protocol.Voucher, error) {
+	return e.chain.SignVoucher(ctx, account, e.total)
+}
+
+var token = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
+
+func tokens(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), token) }
+
+// TestWalletThroughTheLocalAPI drives the wallet as the window does: over
+// the real local API, against a real dev chain with the contracts.
+func TestWalletThroughTheLocalAPI(t *testing.T) {
+	ctx := context.Background()
+	chain, err := devnet.Start(ctx, devnet.Config{Cooldown: time.Hour, BlockPeriod: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer chain.Close()
+	network := chain.Network("http://127.0.0.1:1")
+	src := &earned{chain: chain, total: tokens(5)}
+
+	dir, err := os.MkdirTemp("", "ws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	svc, err := New(Config{
+		Dir:     filepath.Join(dir, "wallet"),
+		Options: wallet.Options{Keyring: &wallet.MemKeyring{}, LightScrypt: true},
+		Network: func() (protocol.Network, bool) { return network, true },
+		Voucher: func() wallet.VoucherSource { return src },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := serve(t, dir, svc)
+
+	info, err := c.WalletInfo(ctx)
+	if err != nil || info.Exists || info.Keyring != "OS keyring" {
+		t.Fatalf("before create: %+v %v", info, err)
+	}
+	info, err = c.CreateWallet(ctx, localapi.CreateWalletRequest{})
+	if err != nil || !info.Exists || !common.IsHexAddress(info.Address) {
+		t.Fatalf("create: %+v %v", info, err)
+	}
+	if _, err := c.CreateWallet(ctx, localapi.CreateWalletRequest{}); err == nil {
+		t.Fatal("created a second wallet over the first")
+	}
+	addr := common.HexToAddress(info.Address)
+	if err := chain.Fund(ctx, addr); err != nil {
+		t.Fatal(err)
+	}
+	info, err = c.WalletInfo(ctx)
+	if err != nil || info.ChainError != "" || info.Native == "0" || info.Claimable != tokens(5).String() {
+		t.Fatalf("funded: %+v %v", info, err)
+	}
+
+	r, err := c.Claim(ctx)
+	if err != nil || r.Status != "confirmed" || r.Amount != tokens(5).String() || r.GasUsed == 0 {
+		t.Fatalf("claim: %+v %v", r, err)
+	}
+	if _, err := c.Claim(ctx); err == nil || !strings.Contains(err.Error(), "nothing to claim") {
+		t.Fatalf("second claim: %v", err)
+	}
+	src.total = tokens(7) // two more earned
+	if r, err := c.Claim(ctx); err != nil || r.Amount != tokens(2).String() {
+		t.Fatalf("claim of the difference: %+v %v", r, err)
+	}
+
+	if _, err := c.Stake(ctx, tokens(4).String()); err != nil {
+		t.Fatalf("stake: %v", err)
+	}
+	if _, err := c.Stake(ctx, tokens(100).String()); err == nil {
+		t.Fatal("staked more than the balance")
+	}
+	if _, err := c.Stake(ctx, "1.5"); err == nil || !strings.Contains(err.Error(), "base units") {
+		t.Fatalf("fractional base units: %v", err)
+	}
+	if _, err := c.Unstake(ctx, tokens(1).String()); err != nil {
+		t.Fatalf("unstake: %v", err)
+	}
+	info, err = c.WalletInfo(ctx)
+	if err != nil || info.Token != tokens(3).String() || info.Staked != tokens(3).String() || info.Unstaking != tokens(1).String() ||
+		info.UnstakeReadyAt == nil || time.Until(*info.UnstakeReadyAt) < 50*time.Minute {
+		t.Fatalf("after stake/unstake: %+v %v", info, err)
+	}
+	if _, err := c.Withdraw(ctx); err == nil {
+		t.Fatal("withdrew before the cooldown")
+	}
+	if err := chain.AdjustTime(time.Hour + time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := c.Withdraw(ctx); err != nil || r.Status != "confirmed" {
+		t.Fatalf("withdraw after cooldown: %+v %v", r, err)
+	}
+	to := common.HexToAddress("0x000000000000000000000000000000000000dEaD")
+	if _, err := c.Send(ctx, localapi.SendRequest{To: to.Hex(), Amount: tokens(1).String(), Asset: "token"}); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	if _, err := c.Send(ctx, localapi.SendRequest{To: "nobody", Amount: "1", Asset: "token"}); err == nil {
+		t.Fatal("sent to a bad address")
+	}
+	hist, err := c.History(ctx)
+	if err != nil || len(hist) < 6 {
+		t.Fatalf("history: %d %v", len(hist), err)
+	}
+	if hist[0].Kind != "send-token" || hist[0].Status != "confirmed" {
+		t.Fatalf("newest history entry: %+v", hist[0])
+	}
+	for _, h := range hist {
+		if h.Status == "pending" {
+			t.Fatalf("transaction left pending: %+v", h)
+		}
+	}
+	st := svc.Status()
+	if st.Address != addr.Hex() || st.Token == "" {
+		t.Fatalf("state summary: %+v", st)
+	}
+
+	backup := filepath.Join(dir, "backup.json")
+	if _, err := c.BackupWallet(ctx, backup, "short"); err == nil {
+		t.Fatal("accepted a short backup passphrase")
+	}
+	if p, err := c.BackupWallet(ctx, backup, "a long backup passphrase"); err != nil || p != backup {
+		t.Fatalf("backup: %q %v", p, err)
+	}
+	if fi, err := os.Stat(backup); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("backup file: %v", err)
+	}
+}
+
+func TestNoChainIsReportedNotFatal(t *testing.T) {
+	dir := t.TempDir()
+	svc, err := New(Config{
+		Dir:     filepath.Join(dir, "wallet"),
+		Options: wallet.Options{Keyring: &wallet.MemKeyring{}, LightScrypt: true},
+		Network: func() (protocol.Network, bool) {
+			return protocol.Network{RPCURL: "http://127.0.0.1:1", ChainID: 1337, Token: "0x" + strings.Repeat("1", 40),
+				Staking: "0x" + strings.Repeat("2", 40), RewardPool: "0x" + strings.Repeat("3", 40)}, true
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := svc.Create(ctx, localapi.CreateWalletRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := svc.Info(ctx)
+	if err != nil || info.ChainError == "" || !info.Exists {
+		t.Fatalf("a dead RPC must show as a chain error: %+v %v", info, err)
+	}
+	if _, err := svc.Stake(ctx, "1"); err == nil {
+		t.Fatal("staked without a chain")
+	}
+	if _, err := svc.Claim(ctx); err == nil || !strings.Contains(err.Error(), "not connected to the coordinator") {
+		t.Fatalf("claim without coordinator: %v", err)
+	}
+	if !errors.Is(func() error { _, err := svc.Import(ctx, localapi.ImportWalletRequest{PrivateKeyHex: "00"}); return err }(), wallet.ErrExists) {
+		t.Fatal("import over an existing wallet")
+	}
+}
+
+func serve(t *testing.T, dir string, svc *Service) *localapi.Client {
+	t.Helper()
+	paths, _ := app.DefaultPaths(dir)
+	if err := paths.Ensure(); err != nil {
+		t.Fatal(err)
+	}
+	store, err := settings.Open(paths.Settings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(app.Deps{Paths: paths, Settings: store, Sampler: idletest.New(nil).Sampler(), Wallet: svc})
+	srv := localapi.NewServer(a, nil)
+	srv.ServeWallet(svc)
+	ln, err := localapi.Listen(paths.Socket())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return localapi.NewClient(paths.Socket())
+}
