@@ -45,9 +45,9 @@ type WorkerStatus struct {
 	// SetupNeeded says what the node lacks before it can work (a network,
 	// a wallet), for people; empty once it can.
 	SetupNeeded string
-	Jobs    []JobState
-	Totals  Totals
-	Yield   YieldStats
+	Jobs        []JobState
+	Totals      Totals
+	Yield       YieldStats
 }
 
 // WalletStatus reads the wallet's part of the state without unlocking keys.

@@ -26,10 +26,10 @@ import (
 
 // Config builds a Service.
 type Config struct {
-	Dir     string                                  // the wallet's folder
-	Options wallet.Options                          // keyring, prompt, log
-	Network func() (protocol.Network, bool)         // the joined network, if any
-	Voucher func() wallet.VoucherSource             // the coordinator, once connected; nil before
+	Dir     string                                                                         // the wallet's folder
+	Options wallet.Options                                                                 // keyring, prompt, log
+	Network func() (protocol.Network, bool)                                                // the joined network, if any
+	Voucher func() wallet.VoucherSource                                                    // the coordinator, once connected; nil before
 	Connect func(context.Context, *wallet.Wallet, protocol.Network) (*wallet.Chain, error) // default: Wallet.Connect
 	Log     *slog.Logger
 	Refresh time.Duration // balance refresh period, default 15 s
