@@ -67,7 +67,5 @@ fi
 echo "==> status every 10 s (also: bin/idlenode status --home $NODE; Ctrl-C stops everything)"
 while kill -0 "${pids[-1]}" 2>/dev/null; do
   sleep 10
-  "$BIN/idlenode" status --home "$NODE" --json 2>/dev/null |
-    python3 -c 'import json,sys; s=json.load(sys.stdin); t=s.get("totals") or {}; print(f"{s[\"state\"]:>9}  {s[\"reason\"]}  | jobs done {t.get(\"jobs_done\",0)}, earned {t.get(\"earned_total\",\"0\")} base units, pending {t.get(\"pending_total\",\"0\")}")' ||
-    true
+  "$BIN/idlenode" status --home "$NODE" 2>/dev/null | grep -E '^(State|Why|Earned|Jobs):' | paste -sd' ' || true
 done

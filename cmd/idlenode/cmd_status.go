@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/idlenode/idlenode/app/idle"
 	"github.com/idlenode/idlenode/app/localapi"
 	"github.com/idlenode/idlenode/app/settings"
+	"github.com/idlenode/idlenode/wallet"
 )
 
 func init() {
@@ -113,13 +115,31 @@ func printStatus(w io.Writer, st app.State, live bool) {
 	if st.Network.CoordinatorURL != "" {
 		fmt.Fprintf(w, "Network:   %s at %s\n", orDefault(st.Network.Name, "unnamed"), st.Network.CoordinatorURL)
 	}
-	if len(st.Jobs) > 0 {
-		fmt.Fprintf(w, "Jobs:      %d\n", len(st.Jobs))
+	if len(st.Jobs) > 0 || st.Totals.JobsDone > 0 {
+		fmt.Fprintf(w, "Jobs:      %d running, %d done\n", len(st.Jobs), st.Totals.JobsDone)
+	}
+	if st.Network.CoordinatorURL != "" {
+		sym, dec := orDefault(st.Network.TokenSymbol, "base units"), st.Network.TokenDecimals
+		fmt.Fprintf(w, "Earned:    %s %s (today %s, awaiting validation %s); energy %.2f Wh, %.1f g CO2e\n",
+			tokens(st.Totals.EarnedTotal, dec), sym, tokens(st.Totals.EarnedToday, dec), tokens(st.Totals.PendingTotal, dec),
+			st.Totals.EnergyTotalWh, st.Totals.CO2TotalGrams)
+	}
+	if st.Yield.Count > 0 {
+		fmt.Fprintf(w, "Yield:     %d suspends, last %.1f ms, p99 %.1f ms\n", st.Yield.Count, st.Yield.LastMS, st.Yield.P99MS)
 	}
 	fmt.Fprintf(w, "Settings:  %s (%s)\n", st.SettingsFile, st.Settings.Preset)
 	if st.SettingsProblem != "" {
 		fmt.Fprintf(w, "Problem:   %s\n", st.SettingsProblem)
 	}
+}
+
+// tokens formats a base-unit amount with the token's decimals.
+func tokens(baseUnits string, decimals int) string {
+	v, ok := new(big.Int).SetString(baseUnits, 10)
+	if !ok {
+		v = new(big.Int)
+	}
+	return wallet.FormatAmount(v, decimals)
 }
 
 func orDefault(s, d string) string {
