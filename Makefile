@@ -6,7 +6,7 @@ GO ?= go
 export CGO_CFLAGS ?= -O2 -g -Wno-deprecated-declarations
 BIN := bin
 
-.PHONY: help deps build test test-short bench lint vet-cross run clean
+.PHONY: help deps build test test-short bench lint vet-cross run contracts clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-12s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ vet-cross: ## go vet the cgo-free packages for windows and darwin
 
 run: deps build ## start the local dev network and the node, earning within a minute
 	@./scripts/run.sh
+
+contracts: ## recompile the Solidity contracts (solc-js from npm) and regenerate the Go bindings
+	@./scripts/contracts.sh
 
 clean: ## remove build outputs
 	rm -rf $(BIN)
