@@ -20,52 +20,83 @@ func TestCacheRoundTripAndTamper(t *testing.T) {
 	if name == cacheKey([]byte("\x00asm module"), "engine-2") {
 		t.Fatal("cache key ignores the engine")
 	}
-	if _, ok, err := c.load(name); ok || err != nil {
-		t.Fatalf("empty cache: ok=%v err=%v", ok, err)
+	if e, err := c.load(name); e != nil || err != nil {
+		t.Fatalf("empty cache: hit=%v err=%v", e != nil, err)
 	}
-	artifact := bytes.Repeat([]byte("native code "), 100)
+	artifact := bytes.Repeat([]byte("native code "), 300_000) // several MAC chunks
 	if err := c.store(name, artifact); err != nil {
 		t.Fatal(err)
 	}
-	got, ok, err := c.load(name)
-	if err != nil || !ok || !bytes.Equal(got, artifact) {
-		t.Fatalf("load after store: ok=%v err=%v equal=%v", ok, err, bytes.Equal(got, artifact))
+	e, err := c.load(name)
+	if err != nil || e == nil {
+		t.Fatalf("load after store: hit=%v err=%v", e != nil, err)
 	}
+	if !bytes.Equal(e.data, artifact) {
+		t.Error("loaded bytes differ")
+	}
+	if e.path != "" {
+		if b, err := os.ReadFile(e.path); err != nil || !bytes.Equal(b, artifact) {
+			t.Errorf("descriptor path %s: %v, equal=%v", e.path, err, bytes.Equal(b, artifact))
+		}
+	}
+	e.release()
 	if runtime.GOOS != "windows" {
-		for path, want := range map[string]os.FileMode{dir: 0o700, c.path(name): 0o600, filepath.Join(dir, "cache.key"): 0o600} {
+		for path, want := range map[string]os.FileMode{dir: 0o700, c.path(name): 0o600, c.macPath(name): 0o600, filepath.Join(dir, "cache.key"): 0o600} {
 			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
 				t.Errorf("%s: mode %v (%v), want %v", path, fi.Mode().Perm(), err, want)
 			}
 		}
 	}
 
-	tampers := map[string]func([]byte) []byte{
-		"flipped code": func(b []byte) []byte { b[len(b)-1] ^= 1; return b },
-		"flipped mac":  func(b []byte) []byte { b[len(cacheMagic)] ^= 1; return b },
-		"truncated":    func(b []byte) []byte { return b[:len(cacheMagic)+10] },
-		"other magic":  func(b []byte) []byte { b[0] = 'X'; return b },
-		"empty":        func(b []byte) []byte { return nil },
+	type tamper struct {
+		macFile bool
+		f       func([]byte) []byte
 	}
-	for what, tamper := range tampers {
+	tampers := map[string]tamper{
+		"flipped code":   {false, func(b []byte) []byte { b[len(b)-1] ^= 1; return b }},
+		"flipped chunk":  {false, func(b []byte) []byte { b[len(b)/2] ^= 1; return b }},
+		"truncated code": {false, func(b []byte) []byte { return b[:len(b)-1] }},
+		"empty code":     {false, func(b []byte) []byte { return nil }},
+		"flipped mac":    {true, func(b []byte) []byte { b[len(b)-1] ^= 1; return b }},
+		"other magic":    {true, func(b []byte) []byte { b[0] = 'X'; return b }},
+		"short mac":      {true, func(b []byte) []byte { return b[:len(b)-1] }},
+	}
+	for what, tm := range tampers {
 		t.Run(what, func(t *testing.T) {
 			if err := c.store(name, artifact); err != nil {
 				t.Fatal(err)
 			}
-			b, err := os.ReadFile(c.path(name))
+			path := c.path(name)
+			if tm.macFile {
+				path = c.macPath(name)
+			}
+			b, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(c.path(name), tamper(b), 0o600); err != nil {
+			if err := os.WriteFile(path, tm.f(b), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			got, ok, err := c.load(name)
-			if ok || got != nil || !errors.Is(err, ErrCacheTampered) {
-				t.Fatalf("tampered entry: ok=%v err=%v", ok, err)
+			e, err := c.load(name)
+			if e != nil || !errors.Is(err, ErrCacheTampered) {
+				t.Fatalf("tampered entry: hit=%v err=%v", e != nil, err)
 			}
-			if _, err := os.Stat(c.path(name)); !errors.Is(err, os.ErrNotExist) {
-				t.Errorf("tampered entry not removed: %v", err)
+			for _, p := range []string{c.path(name), c.macPath(name)} {
+				if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("tampered entry not removed: %s: %v", p, err)
+				}
 			}
 		})
+	}
+	// An artifact without its MAC is a miss, not a hit.
+	if err := c.store(name, artifact); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(c.macPath(name)); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := c.load(name); e != nil || err != nil {
+		t.Errorf("artifact without MAC: hit=%v err=%v", e != nil, err)
 	}
 
 	// An entry made under another key (e.g. copied from elsewhere) fails.
@@ -76,12 +107,14 @@ func TestCacheRoundTripAndTamper(t *testing.T) {
 	if err := other.store(name, artifact); err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(other.path(name))
-	if err := os.WriteFile(c.path(name), b, 0o600); err != nil {
-		t.Fatal(err)
+	for _, p := range [][2]string{{other.path(name), c.path(name)}, {other.macPath(name), c.macPath(name)}} {
+		b, _ := os.ReadFile(p[0])
+		if err := os.WriteFile(p[1], b, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if _, ok, err := c.load(name); ok || !errors.Is(err, ErrCacheTampered) {
-		t.Errorf("foreign entry: ok=%v err=%v", ok, err)
+	if e, err := c.load(name); e != nil || !errors.Is(err, ErrCacheTampered) {
+		t.Errorf("foreign entry: hit=%v err=%v", e != nil, err)
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"os"
 	"runtime/debug"
 	"strings"
 
@@ -87,17 +86,14 @@ func loadModule(engine *wasmtime.Engine, id, path, cacheDir string, log *slog.Lo
 	invalid := func(format string, a ...any) (compiled, *childStatus) {
 		return compiled{}, &childStatus{Kind: KindInvalidModule, Message: fmt.Sprintf(format, a...)}
 	}
-	fi, err := os.Stat(path)
+	wasm, unmap, err := mapFile(path, maxModuleBytes)
+	if errors.Is(err, errTooLarge) {
+		return invalid("module is more than the %d bytes allowed", maxModuleBytes)
+	}
 	if err != nil {
 		return compiled{}, &childStatus{Kind: KindCrash, Message: fmt.Sprintf("read module: %v", err)}
 	}
-	if fi.Size() > maxModuleBytes {
-		return invalid("module is %d bytes, more than the %d allowed", fi.Size(), maxModuleBytes)
-	}
-	wasm, err := os.ReadFile(path)
-	if err != nil {
-		return compiled{}, &childStatus{Kind: KindCrash, Message: fmt.Sprintf("read module: %v", err)}
-	}
+	defer unmap()
 	if len(wasm) < 8 || !bytes.Equal(wasm[:4], []byte("\x00asm")) {
 		return invalid("not a WebAssembly module (no \\0asm header)")
 	}
@@ -114,12 +110,18 @@ func loadModule(engine *wasmtime.Engine, id, path, cacheDir string, log *slog.Lo
 		}
 	}
 	if c != nil {
-		artifact, ok, err := c.load(name)
+		e, err := c.load(name)
 		if err != nil {
 			log.Warn("Compiled module rejected, recompiling", "module", name, "err", err)
 		}
-		if ok {
-			m, err := wasmtime.NewModuleDeserialize(engine, artifact)
+		if e != nil {
+			var m *wasmtime.Module
+			if e.path != "" {
+				m, err = wasmtime.NewModuleDeserializeFile(engine, e.path)
+			} else {
+				m, err = wasmtime.NewModuleDeserialize(engine, e.data)
+			}
+			e.release()
 			if err == nil {
 				return compiled{module: m, cacheHit: true}, nil
 			}

@@ -395,14 +395,24 @@ func TestCompileCache(t *testing.T) {
 		t.Fatalf("cache entries %v", entries)
 	}
 	// Tamper with the native code: the next run must recompile, not load it.
-	b, err := os.ReadFile(entries[0])
+	// (In place, as an attacker would, not by rename.)
+	f, err := os.OpenFile(entries[0], os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b[len(b)/2] ^= 0xff
-	if err := os.WriteFile(entries[0], b, 0o600); err != nil {
+	fi, err = f.Stat()
+	if err != nil {
 		t.Fatal(err)
 	}
+	one := []byte{0}
+	if _, err := f.ReadAt(one, fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	one[0] ^= 0xff
+	if _, err := f.WriteAt(one, fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
 	res, out, _ := run(t, r, spec)
 	if res.Kind != KindNone || res.CacheHit || out != "hello from the sandbox\n" {
 		t.Fatalf("tampered entry: %+v %q", res, out)
