@@ -68,6 +68,7 @@ func newDashboardTab(u *UI) *dashboardTab {
 			widget.NewLabel("Today"), d.today,
 			widget.NewLabel("Total"), d.total),
 		d.pending,
+		widget.NewLabel("Last 30 days"),
 		d.earnChart,
 		container.NewBorder(nil, nil, d.earnFrom, d.earnTo),
 	))
@@ -156,8 +157,12 @@ func (d *dashboardTab) apply(st app.State) {
 		pb.SetValue(r.Progress)
 		objs = append(objs, container.NewBorder(nil, nil, widget.NewLabel(r.ID), nil, container.NewVBox(pb, widget.NewLabel(r.Detail))))
 	}
+	relayout := len(objs) != len(d.jobs.Objects)
 	d.jobs.Objects = objs
 	d.jobs.Refresh()
+	if relayout {
+		d.content.Refresh() // the scroll must measure the new rows
+	}
 	if len(rows) == 0 {
 		d.noJobs.Show()
 	} else {
@@ -179,7 +184,7 @@ func (d *dashboardTab) apply(st app.State) {
 	}
 	d.earnChart.SetBars(vals)
 	d.earnFrom.SetText(bars[0].Label)
-	d.earnTo.SetText(bars[len(bars)-1].Label + " (30 days)")
+	d.earnTo.SetText(bars[len(bars)-1].Label)
 	d.energyToday.SetText(v.EnergyToday)
 	d.energyTotal.SetText(v.EnergyTotal)
 	d.energyNote.SetText("Energy " + v.EnergyNote)

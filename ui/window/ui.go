@@ -132,11 +132,6 @@ func New(fa fyne.App, c Client, opts Options) (*UI, error) {
 		TabActivity:  container.NewTabItem("Activity", u.act.content),
 	}
 	u.tabs = container.NewAppTabs(u.tabItems[TabDashboard], u.tabItems[TabSettings], u.tabItems[TabWallet], u.tabItems[TabActivity])
-	u.tabs.OnSelected = func(ti *container.TabItem) {
-		if ti == u.tabItems[TabWallet] {
-			u.wal.refresh()
-		}
-	}
 	u.main = u.tabs
 	u.root = container.NewBorder(u.banner, nil, nil, nil, u.tabs)
 	u.win.SetContent(u.root)
@@ -145,6 +140,12 @@ func New(fa fyne.App, c Client, opts Options) (*UI, error) {
 		u.ShowFirstRun()
 	} else {
 		u.tabs.Select(u.tabItems[opts.Tab])
+	}
+	// Set after the first selection: Run loads the wallet at the start.
+	u.tabs.OnSelected = func(ti *container.TabItem) {
+		if ti == u.tabItems[TabWallet] {
+			u.wal.refresh()
+		}
 	}
 	return u, nil
 }

@@ -270,6 +270,7 @@ func (w *walletTab) showHistory(recs []localapi.TxRecord) {
 	}
 	w.history.Objects = objs
 	w.history.Refresh()
+	w.content.Refresh() // the scroll must measure the new rows
 }
 
 func (w *walletTab) applyState(app.State) {}
