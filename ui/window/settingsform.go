@@ -3,6 +3,7 @@ package window
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/idlenode/idlenode/app/settings"
 )
@@ -91,7 +92,14 @@ func ApplyForm(base settings.Settings, values map[string]string) (settings.Setti
 			continue
 		}
 		if err := out.Set(f.Key, v); err != nil {
-			es = append(es, settings.FieldError{Field: f.Key, Rule: err.Error()})
+			// Shown beside its field: the key adds nothing there.
+			msg := err.Error()
+			if m, ok := strings.CutPrefix(msg, f.Key+": "); ok {
+				msg = m
+			} else {
+				msg = strings.TrimPrefix(msg, f.Key+" ")
+			}
+			es = append(es, settings.FieldError{Field: f.Key, Rule: msg})
 		}
 	}
 	if err := out.Validate(); err != nil {

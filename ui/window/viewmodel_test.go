@@ -235,7 +235,7 @@ func TestApplyForm(t *testing.T) {
 	vals["coordinator_url"] = "ftp://x"
 	_, es = ApplyForm(base, vals)
 	for key, want := range map[string]string{
-		"idle_minutes":    "idle_minutes must be a whole number (is \"soon\")",
+		"idle_minutes":    "must be a whole number (is \"soon\")",
 		"cores_percent":   "must be between 1 and 100 (is 250)",
 		"schedule":        "not a time of day",
 		"coordinator_url": "must be an http(s) URL",
