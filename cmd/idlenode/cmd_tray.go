@@ -22,6 +22,10 @@ func init() {
 			if exe, err := os.Executable(); err == nil {
 				go tray.KeepAutostart(ctx, a, tray.NewAutostart(exe, home), log)
 			}
+			if n, err := tray.NewNotifier(); err == nil {
+				defer n.Close()
+				go tray.Notify(ctx, a, n, log)
+			}
 			l := &tray.Launcher{Home: home, Log: log}
 			return tray.Run(ctx, &tray.Menu{Core: a, Open: l.Open, Log: log})
 		}, nil
