@@ -250,8 +250,12 @@ func (a *App) decideLocked() {
 		v := sig.TemperatureC
 		st.TemperatureC = &v
 	}
+	st.GPUs = make([]GPUState, 0, len(sig.GPUs)) // [] rather than null for JSON readers
 	for _, g := range sig.GPUs {
 		st.GPUs = append(st.GPUs, GPUState(g))
+	}
+	if st.Jobs == nil {
+		st.Jobs = []JobState{}
 	}
 	if a.pause.Paused && !a.pause.Until.IsZero() {
 		u := a.pause.Until

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -113,6 +114,25 @@ func TestSetupWithoutNetwork(t *testing.T) {
 	}
 	if st.SettingsFile != f.paths.Settings() || st.InputMethod != "fake" || st.InputIdleSeconds == nil {
 		t.Fatalf("snapshot incomplete: %+v", st)
+	}
+	b, err := st.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"state", "reason", "cpu_other_percent", "input_idle_seconds", "input_method", "on_battery", "battery_percent", "gpus", "settings_file"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("status JSON lacks %q", k)
+		}
+	}
+	if m["state"] != "setup" || m["battery_percent"] != nil {
+		t.Errorf("state %v battery %v", m["state"], m["battery_percent"])
+	}
+	if g, ok := m["gpus"].([]any); !ok || len(g) != 0 {
+		t.Errorf("gpus must be an empty list, is %#v", m["gpus"])
 	}
 }
 
