@@ -58,7 +58,7 @@ type Sender struct {
 	b    Backend
 	from common.Address
 	sign TxSigner
-	// Poll is how often Wait asks for the receipt.
+	// Poll is the longest wait between two receipt lookups.
 	Poll time.Duration
 
 	mu      sync.Mutex
@@ -67,7 +67,7 @@ type Sender struct {
 
 // NewSender returns a Sender for from, signing with sign.
 func NewSender(b Backend, from common.Address, sign TxSigner) *Sender {
-	return &Sender{b: b, from: from, sign: sign, Poll: 100 * time.Millisecond}
+	return &Sender{b: b, from: from, sign: sign, Poll: time.Second}
 }
 
 // From is the sending account.
@@ -151,7 +151,9 @@ func (s *Sender) Send(ctx context.Context, to *common.Address, value *big.Int, d
 // transaction returns the receipt and an ErrReverted carrying the reason
 // (found by replaying the call on the block before).
 func (s *Sender) Wait(ctx context.Context, tx *types.Transaction) (*types.Receipt, error) {
-	t := time.NewTicker(s.Poll)
+	// Start fast (a dev chain seals within milliseconds), back off to Poll.
+	delay := min(10*time.Millisecond, s.Poll)
+	t := time.NewTimer(delay)
 	defer t.Stop()
 	for {
 		r, err := s.b.TransactionReceipt(ctx, tx.Hash())
@@ -170,6 +172,8 @@ func (s *Sender) Wait(ctx context.Context, tx *types.Transaction) (*types.Receip
 		case <-ctx.Done():
 			return nil, fmt.Errorf("wait for receipt of %s: %w", tx.Hash().Hex(), ctx.Err())
 		case <-t.C:
+			delay = min(2*delay, s.Poll)
+			t.Reset(delay)
 		}
 	}
 }

@@ -394,7 +394,6 @@ func (c *Chain) transact(ctx context.Context, k *ecdsa.PrivateKey, kind TxKind, 
 	c.txMu.Lock()
 	defer c.txMu.Unlock()
 	s := contracts.NewSender(c.b, crypto.PubkeyToAddress(k.PublicKey), contracts.KeySigner(k))
-	s.Poll = 50 * time.Millisecond
 	tx, err := s.Send(ctx, &to, value, data)
 	if err != nil {
 		return Receipt{}, mapRevert(err)
