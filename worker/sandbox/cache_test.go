@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"log/slog"
 	"os"
@@ -176,4 +177,32 @@ func TestSpecValidateAndKinds(t *testing.T) {
 	if (Result{}).Err() != nil || (Result{Kind: KindTrap, Message: "trap: unreachable"}).Err().Error() != "trap: unreachable" {
 		t.Error("Result.Err")
 	}
+}
+
+// FuzzPollOneoff feeds poll_oneoff arbitrary guest memory and arguments:
+// it must answer with an errno, never panic, and never write outside the
+// memory it was given.
+func FuzzPollOneoff(f *testing.F) {
+	sleep := make([]byte, 256)
+	sleep[8] = 0                                   // clock
+	binary.LittleEndian.PutUint64(sleep[24:], 5e6) // 5 ms
+	f.Add(sleep, int32(0), int32(64), int32(1), int32(128))
+	fd := make([]byte, 256)
+	fd[8] = 1
+	f.Add(fd, int32(0), int32(100), int32(1), int32(200))
+	f.Add([]byte{}, int32(-1), int32(-1), int32(-5), int32(1<<30))
+	f.Fuzz(func(t *testing.T, mem []byte, in, out, nsubs, nevents int32) {
+		if nsubs > 1<<12 {
+			nsubs = 1 << 12 // bounded by len(mem) anyway; keep the fuzzer fast
+		}
+		var clocks [4]uint64
+		before := clocks
+		errno := pollOneoff(mem, &clocks, in, out, nsubs, nevents)
+		if errno != errnoSuccess && errno != errnoFault && errno != errnoInval {
+			t.Fatalf("errno %d", errno)
+		}
+		if errno != errnoSuccess && clocks != before {
+			t.Fatal("a failed poll moved the clocks")
+		}
+	})
 }

@@ -21,7 +21,10 @@
 //     shadowed in the linker. Every clock starts at a fixed value (real
 //     time at 2020-01-01T00:00:00Z, the others at 0) and advances 1 ms per
 //     read, so a module sees time pass but learns nothing of the host.
-//     Sleeping (poll_oneoff) still waits in real time.
+//     poll_oneoff is shadowed as well: a sleep (clock subscriptions only)
+//     moves the clocks to the earliest deadline at once instead of
+//     waiting, so sleeping costs no real time and shows none; descriptor
+//     subscriptions (files and pipes, always ready) are reported ready.
 //   - Random numbers: random_get is shadowed by a ChaCha8 stream keyed by
 //     sha256 of Spec.Seed.
 //   - Cranelift canonicalises NaNs, relaxed SIMD is deterministic, threads
@@ -43,8 +46,8 @@
 //     break both it and wasmtime's guard regions). On Windows the parent
 //     puts the child in a job object with a process memory limit (the limit
 //     plus 1 GB for the compiler and runtime).
-//   - Time: the parent kills the child when it has run Spec.Timeout, not
-//     counting time suspended (by Suspend or the duty cycle). No fuel and
+//   - Time: the parent kills the child when it has run Spec.Timeout
+//     (compiling included), not counting time suspended (by Suspend or the duty cycle). No fuel and
 //     no epoch checks, so the limit costs the job nothing.
 //   - Output: the parent keeps exactly MaxOutputMB of stdout, then kills.
 //   - Scratch: the parent sums the scratch folder every 100 ms and kills
@@ -63,11 +66,15 @@
 //
 // Compiled modules (native code) are cached in Runner.CacheDir under
 // sha256(module) and a fingerprint of the engine version and settings
-// (EngineID). The folder is 0700 and must belong to this user; each entry
-// carries an HMAC-SHA256 under a random key kept in the folder (cache.key,
-// 0600). An entry whose HMAC does not verify is deleted and the module
-// recompiled: it is never handed to the engine. Entries are written
-// atomically (temp file, fsync, rename).
+// (EngineID): NAME.cwasm is the engine's serialised module, NAME.mac its
+// HMAC-SHA256 (over 1 MiB chunk hashes, computed in parallel) under a
+// random key kept in the folder (cache.key, 0600). The folder is 0700 and
+// must belong to this user (a looser mode is tightened, a symlink or a
+// foreign owner refused). An entry whose MAC does not verify is deleted
+// and the module recompiled: it is never handed to the engine. A verified
+// entry is loaded through the descriptor that was checked
+// (/proc/self/fd/N), so a rename in between cannot swap it. Files are
+// written atomically (temp file, fsync, rename).
 //
 // # Checkpoints
 //

@@ -29,13 +29,6 @@ const (
 	realtimeStart = 1_577_836_800_000_000_000
 )
 
-// WASI errno values used by the shadowed functions.
-const (
-	errnoSuccess = 0
-	errnoFault   = 21
-	errnoInval   = 28
-)
-
 // maxModuleBytes bounds a module file.
 const maxModuleBytes = 256 << 20
 
@@ -294,8 +287,10 @@ func firstLine(s string) string {
 
 // shadowNondeterminism replaces WASI's clocks and random numbers with
 // deterministic ones: fixed-step clocks and a ChaCha8 stream from the seed.
+// poll_oneoff is replaced too (see pollOneoff): sleeping costs no real time
+// and shows none.
 func shadowNondeterminism(linker *wasmtime.Linker, seed uint64) error {
-	var clocks [4]uint64
+	var clocks [4]uint64 // realtime, monotonic, process and thread CPU time
 	clocks[0] = realtimeStart
 	err := linker.FuncWrap(wasiModule, "clock_time_get", func(c *wasmtime.Caller, id int32, _ int64, ptr int32) int32 {
 		if id < 0 || int(id) >= len(clocks) {
@@ -317,6 +312,14 @@ func shadowNondeterminism(linker *wasmtime.Linker, seed uint64) error {
 	if err != nil {
 		return err
 	}
+
+	err = linker.FuncWrap(wasiModule, "poll_oneoff", func(c *wasmtime.Caller, in, out, nsubs, neventsPtr int32) int32 {
+		return pollOneoff(memoryOf(c), &clocks, in, out, nsubs, neventsPtr)
+	})
+	if err != nil {
+		return err
+	}
+
 	var s [32]byte
 	binary.LittleEndian.PutUint64(s[:], seed)
 	s = sha256.Sum256(append([]byte("idlenode sandbox seed\x00"), s[:8]...))
@@ -325,23 +328,30 @@ func shadowNondeterminism(linker *wasmtime.Linker, seed uint64) error {
 		if n < 0 {
 			return errnoInval
 		}
-		buf := make([]byte, n)
-		_, _ = rng.Read(buf)
-		return putBytes(c, ptr, buf)
+		dst, ok := span(memoryOf(c), ptr, int64(n))
+		if !ok {
+			return errnoFault
+		}
+		_, _ = rng.Read(dst)
+		return errnoSuccess
 	})
+}
+
+// memoryOf is the caller's exported memory, or nil.
+func memoryOf(c *wasmtime.Caller) []byte {
+	ex := c.GetExport("memory")
+	if ex == nil || ex.Memory() == nil {
+		return nil
+	}
+	return ex.Memory().UnsafeData(c)
 }
 
 // putBytes copies b into the caller's memory at ptr.
 func putBytes(c *wasmtime.Caller, ptr int32, b []byte) int32 {
-	ex := c.GetExport("memory")
-	if ex == nil || ex.Memory() == nil {
+	dst, ok := span(memoryOf(c), ptr, int64(len(b)))
+	if !ok {
 		return errnoFault
 	}
-	data := ex.Memory().UnsafeData(c)
-	p := int64(uint32(ptr))
-	if p+int64(len(b)) > int64(len(data)) {
-		return errnoFault
-	}
-	copy(data[p:], b)
+	copy(dst, b)
 	return errnoSuccess
 }

@@ -250,6 +250,10 @@ func (p *Proc) Pid() int { return p.cmd.Process.Pid }
 // count toward the time limit.
 func (p *Proc) Suspend() error {
 	p.mu.Lock()
+	if p.exited {
+		p.mu.Unlock()
+		return ErrFinished
+	}
 	p.suspended = true
 	err := p.applyLocked()
 	p.mu.Unlock()
@@ -266,6 +270,9 @@ func (p *Proc) Suspend() error {
 func (p *Proc) Resume() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.exited {
+		return ErrFinished
+	}
 	p.suspended = false
 	if err := p.applyLocked(); err != nil {
 		return fmt.Errorf("resume: %w", err)

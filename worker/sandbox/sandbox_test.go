@@ -65,6 +65,7 @@ func TestHostileModules(t *testing.T) {
 		{mode: "passwd", check: deniedAll(4)},
 		{mode: "net", check: deniedAll(3)},
 		{mode: "env", check: wantOutput("env=[]\nargs=[\"job.wasm\" \"env\"]\n")},
+		{mode: "sleep", check: wantOutput("slept 1.018s\ntimer fired at 1h0m1s\n")},
 		{mode: "exit3", kind: KindExit, code: 3, msg: "module exited with code 3"},
 		{mode: "panic", kind: KindExit, code: 2, msg: "module exited with code 2",
 			check: func(t *testing.T, out, stderr string) {
@@ -373,11 +374,28 @@ func TestCheckpointSurvivesRestart(t *testing.T) {
 	}
 }
 
+// helloWAT prints "hello from the sandbox\n".
+const helloWAT = `(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello from the sandbox\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 23))
+    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`
+
 func TestCompileCache(t *testing.T) {
-	wasm := buildGuest(t, "hostile")
+	b, err := wasmtime.Wat2Wasm(helloWAT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wasm := filepath.Join(t.TempDir(), "hello.wasm")
+	if err := os.WriteFile(wasm, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	dir := filepath.Join(t.TempDir(), "cache")
 	r := &Runner{CacheDir: dir}
-	spec := Spec{ModulePath: wasm, Args: []string{"ok"}}
+	spec := Spec{ModulePath: wasm}
 	res, _, _ := run(t, r, spec)
 	if res.Kind != KindNone || res.CacheHit {
 		t.Fatalf("first run: %+v", res)
@@ -509,5 +527,41 @@ func TestNaNCanonical(t *testing.T) {
 		if out == canonical {
 			t.Errorf("without canonicalisation the NaN is still canonical; the test proves nothing")
 		}
+	}
+}
+
+// TestPollOnDescriptors: poll_oneoff on a descriptor (not only clocks)
+// goes to wasmtime's own and works.
+func TestPollOnDescriptors(t *testing.T) {
+	b, err := wasmtime.Wat2Wasm(`(module
+	  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+	  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+	  (memory (export "memory") 1)
+	  (func (export "_start")
+	    (i64.store (i32.const 0) (i64.const 7))
+	    (i32.store8 (i32.const 8) (i32.const 1))
+	    (i32.store (i32.const 16) (i32.const 0))
+	    (i32.store8 (i32.const 300) (i32.add (i32.const 48)
+	      (call $poll (i32.const 0) (i32.const 100) (i32.const 1) (i32.const 200))))
+	    (i32.store8 (i32.const 301) (i32.add (i32.const 48) (i32.load (i32.const 200))))
+	    (i32.store8 (i32.const 302) (i32.add (i32.const 48) (i32.load8_u (i32.const 100))))
+	    (i32.store (i32.const 400) (i32.const 300))
+	    (i32.store (i32.const 404) (i32.const 3))
+	    (drop (call $w (i32.const 1) (i32.const 400) (i32.const 1) (i32.const 500)))))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	wasm, input := filepath.Join(dir, "poll.wasm"), filepath.Join(dir, "in")
+	if err := os.WriteFile(wasm, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(input, []byte("data"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, out, stderr := run(t, testRunner(), Spec{ModulePath: wasm, InputPath: input})
+	// errno 0, one event, for userdata 7.
+	if res.Kind != KindNone || out != "017" {
+		t.Fatalf("poll on stdin: %v %s, output %q, stderr %q", res.Kind, res.Message, out, stderr)
 	}
 }

@@ -46,7 +46,8 @@ type Spec struct {
 	Seed uint64
 	// MemoryMB caps the module's linear memory.
 	MemoryMB int
-	// Timeout caps the time the child runs, not counting time suspended.
+	// Timeout caps the time the child runs (compiling included), not
+	// counting time suspended.
 	Timeout time.Duration
 	// MaxOutputMB caps stdout.
 	MaxOutputMB int

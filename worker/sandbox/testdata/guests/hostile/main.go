@@ -151,6 +151,17 @@ func main() {
 			}
 		}
 		fmt.Println("reached", target)
+	case "sleep": // sleeping must not take real time nor show it
+		start := time.Now()
+		for i := 0; i < 5; i++ {
+			time.Sleep(200 * time.Millisecond)
+		}
+		fmt.Println("slept", time.Since(start).Round(time.Millisecond))
+		t := time.NewTimer(time.Hour)
+		select {
+		case <-t.C:
+			fmt.Println("timer fired at", time.Since(start).Round(time.Second))
+		}
 	case "noeol":
 		fmt.Print("no trailing newline")
 		fmt.Fprint(os.Stderr, "stderr line")
