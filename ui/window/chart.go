@@ -97,9 +97,25 @@ func clamp01(v float64) float64 {
 func (r *barRenderer) MinSize() fyne.Size { return fyne.NewSize(120, r.c.height) }
 
 func (r *barRenderer) Refresh() {
-	r.rebuild()
+	if !r.sameShape() {
+		r.rebuild()
+	}
 	r.Layout(r.c.Size())
 	canvas.Refresh(r.c)
+}
+
+// sameShape reports whether the rectangles fit the data, so a new sample
+// only moves them instead of making new ones.
+func (r *barRenderer) sameShape() bool {
+	if len(r.rects) != len(r.c.bars) {
+		return false
+	}
+	for i, row := range r.rects {
+		if len(row) != len(r.c.bars[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *barRenderer) Objects() []fyne.CanvasObject { return r.objs }

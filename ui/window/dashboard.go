@@ -2,6 +2,7 @@ package window
 
 import (
 	"context"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,6 +34,8 @@ type dashboardTab struct {
 
 	cpuHist, gpuHist [][]float64
 	paused           bool
+	earnKey          string
+	jobRows          []jobRowWidgets
 }
 
 func newDashboardTab(u *UI) *dashboardTab {
@@ -115,26 +118,39 @@ func (d *dashboardTab) togglePause() {
 func push(h [][]float64, v []float64) [][]float64 {
 	if len(h) == 0 {
 		h = make([][]float64, historyLen)
+		for i := range h {
+			h[i] = make([]float64, len(v))
+		}
 	}
 	return append(h[1:], v)
+}
+
+// setText changes a label only when its text changes: a redraw a second
+// of every label would cost the idle window CPU for nothing.
+func setText(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
+	}
 }
 
 func (d *dashboardTab) apply(st app.State) {
 	now := d.u.opts.Now()
 	v := Dashboard(st, now)
-	d.status.SetText(v.Status + " " + v.Since)
-	d.reason.SetText(v.Reason)
-	d.network.SetText(v.Network)
+	setText(d.status, v.Status+" "+v.Since)
+	setText(d.reason, v.Reason)
+	setText(d.network, v.Network)
 	d.paused = st.State == app.PhasePaused
+	label := "Pause for 1 hour"
 	if d.paused {
-		d.pause.SetText("Resume")
-	} else {
-		d.pause.SetText("Pause for 1 hour")
+		label = "Resume"
 	}
-	d.cpu.SetText(v.CPU)
-	d.gpu.SetText(v.GPU)
-	d.input.SetText(v.Input)
-	d.power.SetText(v.Power)
+	if d.pause.Text != label {
+		d.pause.SetText(label)
+	}
+	setText(d.cpu, v.CPU)
+	setText(d.gpu, v.GPU)
+	setText(d.input, v.Input)
+	setText(d.power, v.Power)
 
 	d.cpuHist = push(d.cpuHist, []float64{st.CPUOtherPercent / 100, st.CPUOursPercent / 100})
 	d.cpuChart.SetBars(d.cpuHist)
@@ -151,42 +167,72 @@ func (d *dashboardTab) apply(st app.State) {
 	d.gpuChart.SetBars(d.gpuHist)
 
 	rows := Jobs(st, now)
-	objs := make([]fyne.CanvasObject, 0, len(rows))
-	for _, r := range rows {
-		pb := widget.NewProgressBar()
-		pb.SetValue(r.Progress)
-		objs = append(objs, container.NewBorder(nil, nil, widget.NewLabel(r.ID), nil, container.NewVBox(pb, widget.NewLabel(r.Detail))))
-	}
-	relayout := len(objs) != len(d.jobs.Objects)
-	d.jobs.Objects = objs
-	d.jobs.Refresh()
-	if relayout {
-		d.content.Refresh() // the scroll must measure the new rows
-	}
+	d.showJobs(rows)
 	if len(rows) == 0 {
 		d.noJobs.Show()
 	} else {
 		d.noJobs.Hide()
 	}
-	d.jobsDone.SetText(v.JobsDone)
-	d.today.SetText(v.EarnedToday)
-	d.total.SetText(v.EarnedTotal)
-	d.pending.SetText(v.Pending)
+	setText(d.jobsDone, v.JobsDone)
+	setText(d.today, v.EarnedToday)
+	setText(d.total, v.EarnedTotal)
+	setText(d.pending, v.Pending)
 	if v.Pending == "" {
 		d.pending.Hide()
 	} else {
 		d.pending.Show()
 	}
 	bars := EarningsBars(st, now)
-	vals := make([][]float64, len(bars))
-	for i, b := range bars {
-		vals[i] = []float64{b.Value}
+	if key := barsKey(bars); key != d.earnKey {
+		d.earnKey = key
+		vals := make([][]float64, len(bars))
+		for i, b := range bars {
+			vals[i] = []float64{b.Value}
+		}
+		d.earnChart.SetBars(vals)
 	}
-	d.earnChart.SetBars(vals)
-	d.earnFrom.SetText(bars[0].Label)
-	d.earnTo.SetText(bars[len(bars)-1].Label)
-	d.energyToday.SetText(v.EnergyToday)
-	d.energyTotal.SetText(v.EnergyTotal)
-	d.energyNote.SetText("Energy " + v.EnergyNote)
-	d.yield.SetText(v.Yield)
+	setText(d.earnFrom, bars[0].Label)
+	setText(d.earnTo, bars[len(bars)-1].Label)
+	setText(d.energyToday, v.EnergyToday)
+	setText(d.energyTotal, v.EnergyTotal)
+	setText(d.energyNote, "Energy "+v.EnergyNote)
+	setText(d.yield, v.Yield)
+}
+
+func barsKey(bars []Bar) string {
+	var b strings.Builder
+	for _, x := range bars {
+		b.WriteString(x.Label + "=" + x.Text + ";")
+	}
+	return b.String()
+}
+
+// showJobs updates the job rows in place; rows are made only when the
+// number of jobs changes.
+func (d *dashboardTab) showJobs(rows []JobRow) {
+	if len(rows) != len(d.jobRows) {
+		d.jobRows = make([]jobRowWidgets, len(rows))
+		objs := make([]fyne.CanvasObject, len(rows))
+		for i := range rows {
+			r := jobRowWidgets{id: widget.NewLabel(""), bar: widget.NewProgressBar(), detail: widget.NewLabel("")}
+			d.jobRows[i] = r
+			objs[i] = container.NewBorder(nil, nil, r.id, nil, container.NewVBox(r.bar, r.detail))
+		}
+		d.jobs.Objects = objs
+		d.jobs.Refresh()
+		d.content.Refresh() // the scroll must measure the new rows
+	}
+	for i, r := range rows {
+		w := d.jobRows[i]
+		setText(w.id, r.ID)
+		setText(w.detail, r.Detail)
+		if w.bar.Value != r.Progress {
+			w.bar.SetValue(r.Progress)
+		}
+	}
+}
+
+type jobRowWidgets struct {
+	id, detail *widget.Label
+	bar        *widget.ProgressBar
 }

@@ -66,12 +66,9 @@ type firstRun struct {
 
 func newFirstRun(u *UI) *firstRun {
 	f := &firstRun{u: u}
-	f.walletDone = widget.NewLabel("")
+	f.walletDone = wrapped("")
 	f.walletDone.Hide()
-	f.wallet = newWalletSetup(u, func(info localapi.WalletInfo) {
-		f.walletDone.SetText("Your node's address: " + info.Address)
-		f.walletDone.Show()
-	})
+	f.wallet = newWalletSetup(u, f.walletReady)
 	f.presetHelp = wrapped("")
 	f.what = wrapped("")
 	f.preset = widget.NewRadioGroup(settings.Presets, func(name string) {
@@ -109,6 +106,21 @@ func newFirstRun(u *UI) *firstRun {
 	return f
 }
 
+// walletReady shows the node's address in place of the wallet step.
+func (f *firstRun) walletReady(info localapi.WalletInfo) {
+	f.walletDone.SetText("Your node's address: " + info.Address)
+	f.walletDone.Show()
+	f.wallet.content.Hide()
+}
+
+// noWalletService says the service cannot make a wallet yet, instead of
+// offering buttons that would fail.
+func (f *firstRun) noWalletService() {
+	f.walletDone.SetText(noWalletText)
+	f.walletDone.Show()
+	f.wallet.content.Hide()
+}
+
 func (f *firstRun) chosen() settings.Settings {
 	s := f.base
 	if name := f.preset.Selected; name != "" {
@@ -129,7 +141,7 @@ func (f *firstRun) applyState(st app.State) {
 		f.hwInfo = f.u.opts.Hardware(context.Background(), st)
 		f.showHardware()
 	}
-	f.what.SetText(WhatRuns(f.chosen()))
+	setText(f.what, WhatRuns(f.chosen()))
 }
 
 func (f *firstRun) showHardware() {

@@ -196,11 +196,13 @@ func (u *UI) Run(ctx context.Context) {
 // checkFirstRun shows the first run when the node has no wallet yet and
 // no tab was asked for explicitly beyond the dashboard.
 func (u *UI) checkFirstRun(ctx context.Context) {
-	if u.opts.Tab != TabDashboard {
-		return
-	}
 	info, err := u.c.WalletInfo(ctx)
-	if err == nil && !info.Exists {
+	switch {
+	case errors.Is(err, localapi.ErrNoWallet):
+		u.do(u.first.noWalletService)
+	case err == nil && info.Exists:
+		u.do(func() { u.first.walletReady(info) })
+	case err == nil && u.opts.Tab == TabDashboard:
 		u.do(u.ShowFirstRun)
 	}
 }

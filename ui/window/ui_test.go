@@ -51,6 +51,10 @@ func TestWindowWithoutWalletService(t *testing.T) {
 	if u.first.wallet.msg.Text != noWalletText {
 		t.Errorf("first run create without wallet service: %q", u.first.wallet.msg.Text)
 	}
+	u.checkFirstRun(context.Background())
+	if u.first.wallet.content.Visible() || u.first.walletDone.Text != noWalletText {
+		t.Errorf("first run still offers a wallet the service cannot make: %q", u.first.walletDone.Text)
+	}
 }
 
 func TestUnknownTab(t *testing.T) {
@@ -318,7 +322,7 @@ func TestFirstRunCreatesWalletAndSavesChoices(t *testing.T) {
 	}
 
 	test.Tap(u.first.wallet.create)
-	if !w.exists || u.first.walletDone.Text != "Your node's address: "+w.address {
+	if !w.exists || u.first.walletDone.Text != "Your node's address: "+w.address || u.first.wallet.content.Visible() {
 		t.Fatalf("create: %q / %q", u.first.walletDone.Text, u.first.wallet.msg.Text)
 	}
 	u.first.preset.SetSelected("gentle")
