@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -63,7 +64,11 @@ func (s walletSigner) Address() common.Address { return s.w.Address() }
 func (s walletSigner) SignMessage(msg []byte) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	return s.w.SignMessage(ctx, msg)
+	sig, err := s.w.SignMessage(ctx, msg)
+	// Decrypting the key file takes scrypt's 256 MiB; hand it back to the
+	// OS now rather than keep an always-on service that large.
+	debug.FreeOSMemory()
+	return sig, err
 }
 
 // workerHook adds the wallet service and the worker to the node service.
