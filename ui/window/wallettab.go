@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -43,10 +44,11 @@ type walletTab struct {
 	sendAsset                   *widget.Select
 	history                     *fyne.Container
 
-	info  localapi.WalletInfo
-	have  bool
-	busy  bool
-	qrFor string
+	counting atomic.Bool // a cooldown counts down: tick every second
+	info     localapi.WalletInfo
+	have     bool
+	busy     bool
+	qrFor    string
 }
 
 func newWalletTab(u *UI) *walletTab {
@@ -138,7 +140,7 @@ func (w *walletTab) loop(ctx context.Context) {
 			n++
 			if n%15 == 0 {
 				w.load(ctx)
-			} else {
+			} else if w.counting.Load() {
 				w.u.do(w.tick)
 			}
 		}
@@ -231,6 +233,7 @@ func (w *walletTab) render() {
 		w.unstaking.SetText(v.Unstaking)
 	}
 	w.cooldown.SetText(v.Cooldown)
+	w.counting.Store(v.Cooldown != "" && !v.CanWithdraw)
 	w.claimable.SetText(v.Claimable)
 	enable(w.claim, v.CanClaim && !w.busy)
 	enable(w.withdraw, v.CanWithdraw && !w.busy)
