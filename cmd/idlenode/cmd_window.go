@@ -21,7 +21,7 @@ func init() {
 func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("window", stderr)
 	home := homeFlag(fs)
-	tab := fs.String("tab", window.TabDashboard, "the tab to show: "+strings.Join(window.Tabs, ", "))
+	tab := fs.String("tab", "", "the tab to show: "+strings.Join(window.Tabs, ", ")+" (default: the dashboard, or the first run for a new node)")
 	level := fs.String("log-level", "warn", "debug, info, warn or error")
 	if err := parseFlags(fs, args); err != nil {
 		return err

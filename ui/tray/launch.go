@@ -35,7 +35,10 @@ func (l *Launcher) Open(tab string) error {
 			return fmt.Errorf("find the idlenode binary: %w", err)
 		}
 	}
-	args := []string{"window", "--tab", tab}
+	args := []string{"window"}
+	if tab != "" {
+		args = append(args, "--tab", tab)
+	}
 	if l.Home != "" {
 		args = append(args, "--home", l.Home)
 	}

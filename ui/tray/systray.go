@@ -65,7 +65,7 @@ func Run(ctx context.Context, m *Menu) error {
 	sets := systray.AddMenuItem("Settings", "When and how much idlenode works")
 	systray.AddSeparator()
 	quit := systray.AddMenuItem("Quit", "Stop idlenode: no work until it starts again")
-	systray.SetOnTapped(func() { _ = m.OpenWindow("dashboard") })
+	systray.SetOnTapped(func() { _ = m.OpenWindow("") })
 	log.Info("Tray ready")
 
 	last := first
@@ -121,7 +121,7 @@ func Run(ctx context.Context, m *Menu) error {
 			case pause:
 				apply(m.TogglePause())
 			case open:
-				_ = m.OpenWindow("dashboard")
+				_ = m.OpenWindow("")
 			case sets:
 				_ = m.OpenWindow("settings")
 			case quit:

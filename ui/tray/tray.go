@@ -110,7 +110,8 @@ func shorten(s string, n int) string {
 var ErrNoWindow = errors.New("tray: cannot open the window")
 
 // Menu holds the tray menu's actions. Open starts the window on a tab
-// ("dashboard", "settings", ...); it must not block.
+// ("settings", ...; "" for the window's own choice: the dashboard, or the
+// first run on a new node); it must not block.
 type Menu struct {
 	Core Core
 	Open func(tab string) error

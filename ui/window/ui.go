@@ -36,7 +36,7 @@ var ErrUnknownTab = errors.New("unknown tab (choose dashboard, settings, wallet,
 
 // Options configure the window.
 type Options struct {
-	Tab         string                                           // the tab shown first; "" is the dashboard (or the first run for a new node)
+	Tab         string                                           // the tab shown first; "" is the dashboard, or the first run for a node without a wallet
 	Now         func() time.Time                                 // the clock; time.Now when nil
 	Log         *slog.Logger                                     // nil discards
 	FieldErrors func(error) settings.Errors                      // localapi.FieldErrors when nil
@@ -77,13 +77,15 @@ type UI struct {
 	act   *activityTab
 	first *firstRun
 
-	last      app.State
-	haveState bool
+	last         app.State
+	haveState    bool
+	autoFirstRun bool // no tab asked for: a node without a wallet gets the first run
 }
 
 // New builds the window on fa. Call Run to connect it to the service and
 // ShowAndRun (or Show) to show it.
 func New(fa fyne.App, c Client, opts Options) (*UI, error) {
+	autoFirstRun := opts.Tab == ""
 	if opts.Tab == "" {
 		opts.Tab = TabDashboard
 	}
@@ -109,7 +111,7 @@ func New(fa fyne.App, c Client, opts Options) (*UI, error) {
 	if opts.Hardware == nil {
 		opts.Hardware = DetectHardware
 	}
-	u := &UI{c: c, opts: opts, log: opts.Log, app: fa,
+	u := &UI{c: c, opts: opts, log: opts.Log, app: fa, autoFirstRun: autoFirstRun,
 		spawn: func(f func()) { go f() },
 		do:    fyne.Do,
 	}
@@ -194,7 +196,8 @@ func (u *UI) Run(ctx context.Context) {
 }
 
 // checkFirstRun shows the first run when the node has no wallet yet and
-// no tab was asked for explicitly beyond the dashboard.
+// no tab was asked for, and fits the first run's wallet step to what the
+// service offers.
 func (u *UI) checkFirstRun(ctx context.Context) {
 	info, err := u.c.WalletInfo(ctx)
 	switch {
@@ -202,7 +205,7 @@ func (u *UI) checkFirstRun(ctx context.Context) {
 		u.do(u.first.noWalletService)
 	case err == nil && info.Exists:
 		u.do(func() { u.first.walletReady(info) })
-	case err == nil && u.opts.Tab == TabDashboard:
+	case err == nil && u.autoFirstRun:
 		u.do(u.ShowFirstRun)
 	}
 }

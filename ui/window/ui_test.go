@@ -307,7 +307,7 @@ func TestWalletFlows(t *testing.T) {
 func TestFirstRunCreatesWalletAndSavesChoices(t *testing.T) {
 	w := newMemWallet(false)
 	n := startNode(t, w)
-	u := newUI(t, n.client, TabDashboard)
+	u := newUI(t, n.client, "")
 	u.Apply(n.app.State())
 	u.checkFirstRun(context.Background())
 	if u.root.Objects[0] == u.tabs {
@@ -375,4 +375,13 @@ func widgetByText(t *testing.T, u *UI, text string) *widget.Button {
 		t.Fatalf("no button %q", text)
 	}
 	return found
+}
+
+func TestExplicitTabSkipsFirstRun(t *testing.T) {
+	n := startNode(t, newMemWallet(false))
+	u := newUI(t, n.client, TabDashboard)
+	u.checkFirstRun(context.Background())
+	if u.root.Objects[0] != u.tabs {
+		t.Fatal("--tab dashboard showed the first run")
+	}
 }

@@ -86,8 +86,10 @@ func run(bin string, span time.Duration) error {
 		fmt.Println("no DISPLAY: window not measured")
 		return nil
 	}
+	cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer ccancel()
 	click := time.Now()
-	if err := w.Click(ctx, it, open); err != nil {
+	if err := w.Click(cctx, it, open); err != nil {
 		return err
 	}
 	for {
