@@ -34,7 +34,7 @@ function metric(unit,   i) { for (i = 4; i < NF; i++) if ($(i+1) == unit) return
 	if (r > mx[lang]) mx[lang] = r
 }
 /^BenchmarkSuspend/ {
-	printf "  suspend: CPU use stopped p50 %s ms, p99 %s ms; Suspend returned p50 %s ms, p99 %s ms\n", metric("stop-p50-ms"), metric("stop-p99-ms"), metric("call-p50-ms"), metric("call-p99-ms")
+	printf "  suspend: CPU use stopped p50 %s ms, p99 %s ms; Suspend returned p50 %s ms, p99 %s ms; CPU used after the call p50 %s ms, p99 %s ms\n", metric("stop-p50-ms"), metric("stop-p99-ms"), metric("call-p50-ms"), metric("call-p99-ms"), metric("cpu-after-p50-ms"), metric("cpu-after-p99-ms")
 }
 /^BenchmarkStart\/cold/   { printf "  start, cold (compile): %.0f ms wall, %s ms CPU, module %s MB\n", $3 / 1e6, metric("cpu-ms/op"), metric("module-MB") }
 /^BenchmarkStart\/cached/ { printf "  start, cached:         %.1f ms wall, %s ms CPU\n", $3 / 1e6, metric("cpu-ms/op") }

@@ -55,8 +55,11 @@
 //     so one file cannot outrun the check.
 //   - Priority: Linux puts every thread of the child at nice 19 and
 //     SCHED_IDLE; other Unixes nice 20; Windows IDLE_PRIORITY_CLASS.
-//   - Suspend/Resume: SIGSTOP/SIGCONT on Unix (Suspend returns once /proc
-//     shows every thread stopped on Linux); NtSuspendProcess and
+//   - Suspend/Resume: SIGSTOP/SIGCONT on Unix, on Linux also aimed at each
+//     thread, so the thread running the module is interrupted at once
+//     instead of waiting for the thread the kernel picks to handle a
+//     process-wide stop to get a CPU (at the lowest priority on a busy
+//     machine, measured up to 200 ms); NtSuspendProcess and
 //     NtResumeProcess on Windows. SetDutyCycle(p) alternates running and
 //     stopped slices of a 100 ms period.
 //   - Result: CPU seconds (user+system), wall seconds, peak resident memory

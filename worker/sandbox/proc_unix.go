@@ -18,13 +18,18 @@ func attachProc(p *os.Process, memoryBytes int64) (osProc, error) {
 	return &unixProc{p: p}, nil
 }
 
-func (u *unixProc) suspend() error     { return u.p.Signal(syscall.SIGSTOP) }
+func (u *unixProc) suspend() error {
+	if err := u.p.Signal(syscall.SIGSTOP); err != nil {
+		return err
+	}
+	stopThreads(u.p.Pid)
+	return nil
+}
+
 func (u *unixProc) resume() error      { return u.p.Signal(syscall.SIGCONT) }
 func (u *unixProc) kill() error        { return u.p.Kill() }
 func (u *unixProc) peakMemory() uint64 { return 0 }
 func (u *unixProc) close()             {}
-
-func (u *unixProc) waitStopped() error { return waitStopped(u.p.Pid) }
 
 // peakMemory reads ru_maxrss: KiB on Linux and the BSDs, bytes on macOS.
 func peakMemory(st *os.ProcessState) uint64 {

@@ -78,10 +78,10 @@ func (w *winProc) call(proc *windows.LazyProc) error {
 	return nil
 }
 
-func (w *winProc) suspend() error     { return w.call(ntSuspendProcess) }
-func (w *winProc) resume() error      { return w.call(ntResumeProcess) }
-func (w *winProc) kill() error        { return w.p.Kill() }
-func (w *winProc) waitStopped() error { return nil } // NtSuspendProcess is synchronous
+// suspend: NtSuspendProcess suspends every thread before it returns.
+func (w *winProc) suspend() error { return w.call(ntSuspendProcess) }
+func (w *winProc) resume() error  { return w.call(ntResumeProcess) }
+func (w *winProc) kill() error    { return w.p.Kill() }
 
 func (w *winProc) peakMemory() uint64 {
 	if w.job == 0 {

@@ -245,8 +245,9 @@ func prepareScratch(dir string) error {
 // Pid is the child's process id.
 func (p *Proc) Pid() int { return p.cmd.Process.Pid }
 
-// Suspend stops the child. It returns once the child uses no more CPU
-// (on Linux, once every thread is seen stopped). Time suspended does not
+// Suspend stops the child: when it returns, no thread of the child will
+// run module code again until Resume (on Linux every thread is sent
+// SIGSTOP; on Windows every thread is suspended). Time suspended does not
 // count toward the time limit.
 func (p *Proc) Suspend() error {
 	p.mu.Lock()
@@ -258,9 +259,6 @@ func (p *Proc) Suspend() error {
 	err := p.applyLocked()
 	p.mu.Unlock()
 	if err != nil {
-		return fmt.Errorf("suspend: %w", err)
-	}
-	if err := p.os.waitStopped(); err != nil {
 		return fmt.Errorf("suspend: %w", err)
 	}
 	return nil

@@ -238,9 +238,7 @@ func TestSuspendUsesNoCPU(t *testing.T) {
 	if err := p.Suspend(); err != nil {
 		t.Fatal(err)
 	}
-	if stopped, err := allStopped(p.Pid()); err != nil || !stopped {
-		t.Fatalf("after Suspend, threads stopped = %v (%v)", stopped, err)
-	}
+	waitAllStopped(t, p.Pid())
 	c0, err := p.CPUSeconds()
 	if err != nil {
 		t.Fatal(err)
@@ -438,6 +436,26 @@ func TestCompileCache(t *testing.T) {
 	res, _, _ = run(t, r, spec)
 	if !res.CacheHit {
 		t.Errorf("the recompiled entry was not cached again: %+v", res)
+	}
+}
+
+// waitAllStopped waits until /proc shows every thread of pid stopped
+// (a thread waiting for a CPU gets there when it is next scheduled).
+func waitAllStopped(t *testing.T, pid int) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		stopped, err := allStopped(pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stopped {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the child's threads never all stopped")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
