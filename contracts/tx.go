@@ -116,11 +116,15 @@ func (s *Sender) Send(ctx context.Context, to *common.Address, value *big.Int, d
 	if err != nil {
 		return nil, fmt.Errorf("read head: %w", ClassifyError(err))
 	}
-	tip, err := s.b.SuggestGasTipCap(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("suggest tip: %w", ClassifyError(err))
+	var tip, feeCap *big.Int
+	if head.BaseFee != nil {
+		if tip, err = s.b.SuggestGasTipCap(ctx); err != nil {
+			return nil, fmt.Errorf("suggest tip: %w", ClassifyError(err))
+		}
+		feeCap = new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))
+	} else if feeCap, err = s.b.SuggestGasPrice(ctx); err != nil { // a chain without EIP-1559
+		return nil, fmt.Errorf("suggest gas price: %w", ClassifyError(err))
 	}
-	feeCap := new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))
 	nonce, err := s.b.PendingNonceAt(ctx, s.from)
 	if err != nil {
 		return nil, fmt.Errorf("read nonce: %w", ClassifyError(err))
@@ -133,10 +137,15 @@ func (s *Sender) Send(ctx context.Context, to *common.Address, value *big.Int, d
 	if bal.Cmp(need) < 0 {
 		return nil, fmt.Errorf("%w: have %s wei, need up to %s wei", ErrInsufficientFunds, bal, need)
 	}
-	tx := types.NewTx(&types.DynamicFeeTx{
-		ChainID: chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap,
-		Gas: gas, To: to, Value: value, Data: data,
-	})
+	var tx *types.Transaction
+	if tip != nil {
+		tx = types.NewTx(&types.DynamicFeeTx{
+			ChainID: chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap,
+			Gas: gas, To: to, Value: value, Data: data,
+		})
+	} else {
+		tx = types.NewTx(&types.LegacyTx{Nonce: nonce, GasPrice: feeCap, Gas: gas, To: to, Value: value, Data: data})
+	}
 	signed, err := s.sign(ctx, tx, chainID)
 	if err != nil {
 		return nil, fmt.Errorf("sign transaction: %w", err)
