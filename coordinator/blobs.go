@@ -10,6 +10,10 @@ import (
 	"path/filepath"
 )
 
+// inlineBlobMax is the size up to which blobs live in the store (one
+// database row is far cheaper than a file); larger ones are files.
+const inlineBlobMax = 256 << 10
+
 // blobStore keeps blobs as files named by their sha256 under dir.
 type blobStore struct {
 	dir    string

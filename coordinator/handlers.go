@@ -1,7 +1,10 @@
 package coordinator
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -262,20 +265,57 @@ func (s *Server) handlePutBlob(w http.ResponseWriter, r *http.Request, _ common.
 	if r.ContentLength > s.cfg.MaxBlobBytes {
 		return &apiError{http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("blob over %d bytes", s.cfg.MaxBlobBytes)}
 	}
-	err = s.blobs.put(h, http.MaxBytesReader(w, r.Body, s.cfg.MaxBlobBytes))
-	if errors.Is(err, errHashMismatch) {
-		return badRequest("blob content does not match its sha256 %s", h)
+	if _, err := s.blobSize(r.Context(), h); err == nil {
+		w.WriteHeader(http.StatusNoContent) // already here
+		return nil
 	}
+	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBlobBytes)
+	head, err := io.ReadAll(io.LimitReader(body, inlineBlobMax+1))
 	if err != nil {
 		return err
+	}
+	if len(head) <= inlineBlobMax {
+		sum := sha256.Sum256(head)
+		if hex.EncodeToString(sum[:]) != h {
+			return badRequest("blob content does not match its sha256 %s", h)
+		}
+		if err := s.store.PutBlob(r.Context(), h, head); err != nil {
+			return err
+		}
+	} else {
+		err = s.blobs.put(h, io.MultiReader(bytes.NewReader(head), body))
+		if errors.Is(err, errHashMismatch) {
+			return badRequest("blob content does not match its sha256 %s", h)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
+// blobSize finds a blob in the store or on disk.
+func (s *Server) blobSize(ctx context.Context, h string) (int64, error) {
+	n, err := s.store.BlobSize(ctx, h)
+	if err == nil || !errors.Is(err, store.ErrNotFound) {
+		return n, err
+	}
+	return s.blobs.size(h)
+}
+
 func (s *Server) handleGetBlob(w http.ResponseWriter, r *http.Request, _ common.Address) error {
 	h, err := pathHash(r)
 	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	data, err := s.store.Blob(r.Context(), h)
+	if err == nil {
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+		return nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	f, err := s.blobs.open(h)
@@ -286,7 +326,6 @@ func (s *Server) handleGetBlob(w http.ResponseWriter, r *http.Request, _ common.
 		return err
 	}
 	defer f.Close()
-	w.Header().Set("Content-Type", "application/octet-stream")
 	http.ServeContent(w, r, "", time.Time{}, f)
 	return nil
 }
@@ -311,7 +350,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, who common
 			if h == "" || checked[h] {
 				continue
 			}
-			if _, err := s.blobs.size(h); err != nil {
+			if _, err := s.blobSize(r.Context(), h); err != nil {
 				return badRequest("jobs[%d]: blob %s is not uploaded", i, h)
 			}
 			checked[h] = true
@@ -444,7 +483,7 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, who common
 	if err := rep.Validate(); err != nil {
 		return err
 	}
-	if _, err := s.blobs.size(rep.OutputHash); err != nil {
+	if _, err := s.blobSize(r.Context(), rep.OutputHash); err != nil {
 		return badRequest("output blob %s is not uploaded: upload it first", rep.OutputHash)
 	}
 	ctx := r.Context()

@@ -159,6 +159,12 @@ type Store interface {
 	Credits(ctx context.Context, node string, limit int) ([]Credit, *big.Int, error)
 	Node(ctx context.Context, node string) (NodeStats, error)
 	Stats(ctx context.Context) (Stats, error)
+	// PutBlob keeps a small blob by its sha256 (the caller checked the
+	// hash); storing one that exists is a no-op. Blob returns it, or
+	// ErrNotFound; BlobSize returns its length, or ErrNotFound.
+	PutBlob(ctx context.Context, hash string, data []byte) error
+	Blob(ctx context.Context, hash string) ([]byte, error)
+	BlobSize(ctx context.Context, hash string) (int64, error)
 	// Meta and SetMeta keep small named values (the token key).
 	Meta(ctx context.Context, key string) ([]byte, error)
 	SetMeta(ctx context.Context, key string, value []byte) error

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
@@ -25,9 +26,74 @@ import (
 type Store struct {
 	w *sql.DB // one connection: all writes
 	r *sql.DB // readers
+
+	mu      sync.Mutex
+	stmts   map[string]*sql.Stmt // prepared on w, reused by every transaction
+	pending map[string]bool      // seen in a transaction, to prepare after it
 }
 
-var _ store.Store = (*Store)(nil)
+// wtx is a write transaction whose statements are prepared once.
+type wtx struct {
+	tx *sql.Tx
+	s  *Store
+}
+
+// stmt returns the cached statement for q, or nil: a query first seen
+// inside a transaction runs unprepared and is prepared after the commit,
+// when the single write connection is free again.
+func (s *Store) stmt(q string) *sql.Stmt {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.stmts[q]
+	if !ok {
+		s.pending[q] = true
+	}
+	return st
+}
+
+func (s *Store) preparePending(ctx context.Context) {
+	s.mu.Lock()
+	qs := make([]string, 0, len(s.pending))
+	for q := range s.pending {
+		qs = append(qs, q)
+	}
+	s.pending = map[string]bool{}
+	s.mu.Unlock()
+	for _, q := range qs {
+		st, err := s.w.PrepareContext(ctx, q)
+		if err != nil {
+			continue // it runs unprepared next time too
+		}
+		s.mu.Lock()
+		if _, dup := s.stmts[q]; dup {
+			st.Close()
+		} else {
+			s.stmts[q] = st
+		}
+		s.mu.Unlock()
+	}
+}
+
+func (t wtx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.s.stmt(q); st != nil {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, q, args...)
+}
+
+func (t wtx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.s.stmt(q); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, q, args...)
+}
+
+func (t wtx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.s.stmt(q); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, q, args...)
+}
 
 // Options tune the store.
 type Options struct {
@@ -63,7 +129,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{w: w, r: r}
+	s := &Store{w: w, r: r, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -130,6 +196,7 @@ var migrations = []string{
 		valid INTEGER NOT NULL DEFAULT 0,
 		invalid INTEGER NOT NULL DEFAULT 0
 	);`,
+	`CREATE TABLE blobs (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -138,7 +205,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	for i, m := range migrations {
 		v := i + 1
-		err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := s.tx(ctx, func(tx wtx) error {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil {
 				return err
@@ -161,19 +228,34 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = map[string]*sql.Stmt{}
+	s.mu.Unlock()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
-func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *Store) tx(ctx context.Context, fn func(wtx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(wtx{tx: tx, s: s}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	n := len(s.pending)
+	s.mu.Unlock()
+	if n > 0 {
+		s.preparePending(context.WithoutCancel(ctx))
+	}
+	return nil
 }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
@@ -186,20 +268,15 @@ func fromMS(v int64) time.Time {
 
 // CreateJobs implements store.Store.
 func (s *Store) CreateJobs(ctx context.Context, jobs []store.NewJob, now time.Time) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO jobs (id, requester, spec, reward, mem_bytes, replicas, target, cap, deadline, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
+	err := s.tx(ctx, func(tx wtx) error {
 		for _, j := range jobs {
 			spec, err := json.Marshal(j.Spec)
 			if err != nil {
 				return err
 			}
 			cp := max(j.Cap, j.Spec.Replicas)
-			if _, err := st.ExecContext(ctx, j.ID, j.Requester, string(spec), j.Spec.RewardPerReplica, j.Spec.Limits.MemoryBytes,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, requester, spec, reward, mem_bytes, replicas, target, cap, deadline, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, j.ID, j.Requester, string(spec), j.Spec.RewardPerReplica, j.Spec.Limits.MemoryBytes,
 				j.Spec.Replicas, j.Spec.Replicas, cp, ms(j.Spec.Deadline), ms(now)); err != nil {
 				if isUnique(err) {
 					return fmt.Errorf("job %s: %w", j.ID, store.ErrDuplicate)
@@ -258,7 +335,7 @@ func (s *Store) Job(ctx context.Context, id string) (store.Job, error) {
 	return j, nil
 }
 
-func expireTx(ctx context.Context, tx *sql.Tx, now time.Time) (store.ExpireStats, error) {
+func expireTx(ctx context.Context, tx wtx, now time.Time) (store.ExpireStats, error) {
 	var st store.ExpireStats
 	rows, err := tx.QueryContext(ctx, `SELECT id, job_id FROM leases WHERE state = 'active' AND deadline <= ?`, ms(now))
 	if err != nil {
@@ -295,7 +372,7 @@ func expireTx(ctx context.Context, tx *sql.Tx, now time.Time) (store.ExpireStats
 
 // requeue ends an active lease; a job whose replication was lowered for a
 // trusted node goes back to full replication if that node produced nothing.
-func requeue(ctx context.Context, tx *sql.Tx, leaseID, jobID, state string) error {
+func requeue(ctx context.Context, tx wtx, leaseID, jobID, state string) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE leases SET state = ? WHERE id = ?`, state, leaseID); err != nil {
 		return err
 	}
@@ -309,7 +386,7 @@ func requeue(ctx context.Context, tx *sql.Tx, leaseID, jobID, state string) erro
 // Expire implements store.Store.
 func (s *Store) Expire(ctx context.Context, now time.Time) (store.ExpireStats, error) {
 	var st store.ExpireStats
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx wtx) error {
 		var err error
 		st, err = expireTx(ctx, tx, now)
 		return err
@@ -323,7 +400,7 @@ func (s *Store) Expire(ctx context.Context, now time.Time) (store.ExpireStats, e
 // Lease implements store.Store.
 func (s *Store) Lease(ctx context.Context, q store.LeaseQuery) ([]store.Lease, error) {
 	var out []store.Lease
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx wtx) error {
 		out = out[:0]
 		if _, err := expireTx(ctx, tx, q.Now); err != nil {
 			return err
@@ -398,7 +475,7 @@ func (s *Store) Lease(ctx context.Context, q store.LeaseQuery) ([]store.Lease, e
 	return out, nil
 }
 
-func leaseOwner(ctx context.Context, tx *sql.Tx, leaseID, node string) (job, state string, err error) {
+func leaseOwner(ctx context.Context, tx wtx, leaseID, node string) (job, state string, err error) {
 	var owner string
 	err = tx.QueryRowContext(ctx, `SELECT job_id, node, state FROM leases WHERE id = ?`, leaseID).Scan(&job, &owner, &state)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -415,7 +492,7 @@ func leaseOwner(ctx context.Context, tx *sql.Tx, leaseID, node string) (job, sta
 
 // Heartbeat implements store.Store.
 func (s *Store) Heartbeat(ctx context.Context, leaseID, node string, deadline, now time.Time) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx wtx) error {
 		_, state, err := leaseOwner(ctx, tx, leaseID, node)
 		if err != nil {
 			return err
@@ -445,7 +522,7 @@ func stateWord(state string, dl int64, now time.Time) string {
 
 // GiveBack implements store.Store.
 func (s *Store) GiveBack(ctx context.Context, leaseID, node string, now time.Time) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx wtx) error {
 		job, state, err := leaseOwner(ctx, tx, leaseID, node)
 		if err != nil {
 			return err
@@ -464,7 +541,7 @@ func (s *Store) GiveBack(ctx context.Context, leaseID, node string, now time.Tim
 // Report implements store.Store.
 func (s *Store) Report(ctx context.Context, r store.Report) (store.Outcome, error) {
 	var out store.Outcome
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx wtx) error {
 		out = store.Outcome{}
 		job, state, err := leaseOwner(ctx, tx, r.LeaseID, r.Node)
 		if err != nil {
@@ -486,8 +563,12 @@ func (s *Store) Report(ctx context.Context, r store.Report) (store.Outcome, erro
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		if state == "given_back" {
-			return fmt.Errorf("lease %s was given back: %w", r.LeaseID, store.ErrLeaseGone)
+		if state != "active" {
+			// An expired or given-back lease's replica went back to the
+			// queue; counting a late result could let it stand in for a
+			// replica the job has since handed to someone else (and to a
+			// trusted node alone).
+			return fmt.Errorf("lease %s is %s: %w", r.LeaseID, state, store.ErrLeaseGone)
 		}
 		var reward, jobState string
 		var target, cp, active, results int
@@ -504,12 +585,8 @@ func (s *Store) Report(ctx context.Context, r store.Report) (store.Outcome, erro
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.LeaseID, job, r.Node, r.OutputHash, string(metrics), r.BonusBP, verdict, ms(r.Now)); err != nil {
 			return err
 		}
-		if state == "active" {
-			active--
-			if _, err := tx.ExecContext(ctx, `UPDATE leases SET state = 'reported' WHERE id = ?`, r.LeaseID); err != nil {
-				return err
-			}
-		} else if _, err := tx.ExecContext(ctx, `UPDATE leases SET state = 'reported_late' WHERE id = ?`, r.LeaseID); err != nil {
+		active--
+		if _, err := tx.ExecContext(ctx, `UPDATE leases SET state = 'reported' WHERE id = ?`, r.LeaseID); err != nil {
 			return err
 		}
 		out.JobState, out.Verdict = jobState, verdict
@@ -528,7 +605,7 @@ func (s *Store) Report(ctx context.Context, r store.Report) (store.Outcome, erro
 	return out, nil
 }
 
-func settle(ctx context.Context, tx *sql.Tx, job, rewardS string, target, cp, active int, r store.Report, out *store.Outcome) error {
+func settle(ctx context.Context, tx wtx, job, rewardS string, target, cp, active int, r store.Report, out *store.Outcome) error {
 	type res struct {
 		lease, node, hash string
 		bonus             int64
@@ -604,13 +681,13 @@ func settle(ctx context.Context, tx *sql.Tx, job, rewardS string, target, cp, ac
 	return nil
 }
 
-func bump(ctx context.Context, tx *sql.Tx, node, col string) error {
+func bump(ctx context.Context, tx wtx, node, col string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO nodes (address, `+col+`) VALUES (?, 1)
 		ON CONFLICT(address) DO UPDATE SET `+col+` = `+col+` + 1`, node)
 	return err
 }
 
-func nodeTx(ctx context.Context, tx *sql.Tx, node string) (store.NodeStats, error) {
+func nodeTx(ctx context.Context, tx wtx, node string) (store.NodeStats, error) {
 	n := store.NodeStats{Address: node}
 	err := tx.QueryRowContext(ctx, `SELECT valid, invalid FROM nodes WHERE address = ?`, node).Scan(&n.Valid, &n.Invalid)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -697,4 +774,38 @@ func (s *Store) SetMeta(ctx context.Context, key string, value []byte) error {
 		return fmt.Errorf("set meta: %w", err)
 	}
 	return nil
+}
+
+// PutBlob implements store.Store.
+func (s *Store) PutBlob(ctx context.Context, hash string, data []byte) error {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO blobs (hash, size, data) VALUES (?, ?, ?) ON CONFLICT(hash) DO NOTHING`, hash, len(data), data); err != nil {
+		return fmt.Errorf("put blob: %w", err)
+	}
+	return nil
+}
+
+// Blob implements store.Store.
+func (s *Store) Blob(ctx context.Context, hash string) ([]byte, error) {
+	var data []byte
+	err := s.r.QueryRowContext(ctx, `SELECT data FROM blobs WHERE hash = ?`, hash).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("blob %s: %w", hash, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get blob: %w", err)
+	}
+	return data, nil
+}
+
+// BlobSize implements store.Store.
+func (s *Store) BlobSize(ctx context.Context, hash string) (int64, error) {
+	var n int64
+	err := s.r.QueryRowContext(ctx, `SELECT size FROM blobs WHERE hash = ?`, hash).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("blob %s: %w", hash, store.ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("blob size: %w", err)
+	}
+	return n, nil
 }

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"DeadlineFails", testDeadline},
 		{"BonusCredit", testBonus},
 		{"Meta", testMeta},
+		{"Blobs", testBlobs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -168,6 +169,9 @@ func testExpire(t *testing.T, s store.Store) {
 	}
 	if err := s.Heartbeat(context.Background(), a[0].ID, "A", t0.Add(3*time.Minute), t0.Add(2*time.Minute)); !errors.Is(err, store.ErrLeaseGone) {
 		t.Fatalf("heartbeat on expired lease: %v, want ErrLeaseGone", err)
+	}
+	if _, err := s.Report(context.Background(), store.Report{LeaseID: a[0].ID, Node: "A", OutputHash: hash("late"), Now: t0.Add(2 * time.Minute)}); !errors.Is(err, store.ErrLeaseGone) {
+		t.Fatalf("report on expired lease: %v, want ErrLeaseGone", err)
 	}
 }
 
@@ -410,5 +414,27 @@ func testMeta(t *testing.T, s store.Store) {
 	}
 	if v, err := s.Meta(ctx, "k"); err != nil || string(v) != "v2" {
 		t.Fatalf("meta = %q, %v", v, err)
+	}
+}
+
+func testBlobs(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	h := hash("blob")
+	if _, err := s.Blob(ctx, h); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing blob: %v", err)
+	}
+	if _, err := s.BlobSize(ctx, h); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing blob size: %v", err)
+	}
+	for range 2 { // the second put is a no-op
+		if err := s.PutBlob(ctx, h, []byte("data\x00bytes")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b, err := s.Blob(ctx, h); err != nil || string(b) != "data\x00bytes" {
+		t.Fatalf("blob = %q, %v", b, err)
+	}
+	if n, err := s.BlobSize(ctx, h); err != nil || n != 10 {
+		t.Fatalf("size = %d, %v", n, err)
 	}
 }
