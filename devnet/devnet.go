@@ -91,9 +91,6 @@ func devKey(phrase string) *ecdsa.PrivateKey {
 	return k
 }
 
-// ErrClosed is returned by calls after Close.
-var ErrClosed = errors.New("devnet: chain closed")
-
 // Chain is a running dev chain. Its methods are safe for concurrent use.
 type Chain struct {
 	log      *slog.Logger
