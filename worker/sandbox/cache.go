@@ -59,11 +59,7 @@ func openCache(dir string, log *slog.Logger) (*cache, error) {
 	keyPath := filepath.Join(dir, "cache.key")
 	key, err := os.ReadFile(keyPath)
 	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(key) != 32) {
-		key = make([]byte, 32)
-		if _, err := rand.Read(key); err != nil {
-			return nil, fmt.Errorf("open compile cache: %w", err)
-		}
-		if err := writeFileAtomic(keyPath, key); err != nil {
+		if key, err = makeKey(keyPath, err == nil); err != nil {
 			return nil, fmt.Errorf("open compile cache: %w", err)
 		}
 	} else if err != nil {
@@ -73,6 +69,45 @@ func openCache(dir string, log *slog.Logger) (*cache, error) {
 		return nil, fmt.Errorf("open compile cache: %w", err)
 	}
 	return &cache{dir: dir, key: key, log: log}, nil
+}
+
+// makeKey creates the cache's key file. Two children starting together
+// must end up with the same key, so the file is linked into place (which
+// fails if it exists) and the winner's key read back. A bad key (replace)
+// is swapped out by rename.
+func makeKey(path string, replace bool) ([]byte, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if replace {
+		return key, writeFileAtomic(path, key)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".key-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(key)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Link(f.Name(), path); errors.Is(err, fs.ErrExist) {
+		key, err = os.ReadFile(path)
+		if err == nil && len(key) != 32 {
+			err = fmt.Errorf("%s is not a key", path)
+		}
+		return key, err
+	} else if err != nil {
+		return nil, err
+	}
+	return key, nil
 }
 
 // cacheKey names the entry for a module under an engine fingerprint.

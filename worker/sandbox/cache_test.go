@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -205,4 +206,33 @@ func FuzzPollOneoff(f *testing.F) {
 			t.Fatal("a failed poll moved the clocks")
 		}
 	})
+}
+
+// TestCacheKeyRace: caches opened at once on one folder agree on the key,
+// so no one's entries look tampered to the others.
+func TestCacheKeyRace(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "c")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	caches := make([]*cache, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range caches {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			caches[i], errs[i] = openCache(dir, slog.New(slog.DiscardHandler))
+		}()
+	}
+	wg.Wait()
+	for i := range caches {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if !bytes.Equal(caches[i].key, caches[0].key) {
+			t.Fatalf("cache %d has another key", i)
+		}
+	}
 }

@@ -295,6 +295,7 @@ func TestDutyCycle(t *testing.T) {
 }
 
 func TestKillAndContext(t *testing.T) {
+	t.Parallel()
 	wasm := buildGuest(t, "hostile")
 	p, err := testRunner().Start(context.Background(), Spec{ModulePath: wasm, Args: []string{"spin"}})
 	if err != nil {
@@ -581,5 +582,39 @@ func TestPollOnDescriptors(t *testing.T) {
 	// errno 0, one event, for userdata 7.
 	if res.Kind != KindNone || out != "017" {
 		t.Fatalf("poll on stdin: %v %s, output %q, stderr %q", res.Kind, res.Message, out, stderr)
+	}
+}
+
+// TestSuspendedTimeIsFree: time suspended does not count toward the time
+// limit; time running after Resume does.
+func TestSuspendedTimeIsFree(t *testing.T) {
+	t.Parallel()
+	wasm := buildGuest(t, "hostile")
+	p, err := testRunner().Start(context.Background(), Spec{ModulePath: wasm, Args: []string{"spin"}, Timeout: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Kill()
+	if err := p.Suspend(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.Done():
+		res, _ := p.Wait()
+		t.Fatalf("ended while suspended: %v %s", res.Kind, res.Message)
+	case <-time.After(4 * time.Second): // longer than the limit
+	}
+	if err := p.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := p.Wait()
+	if res.Kind != KindTime {
+		t.Fatalf("after resume: %v %s, want the time limit", res.Kind, res.Message)
+	}
+	if res.WallSeconds < 7 {
+		t.Errorf("wall %.1f s: the suspended 4 s counted toward the 3 s limit", res.WallSeconds)
+	}
+	if err := p.Resume(); !errors.Is(err, ErrFinished) {
+		t.Errorf("Resume after the end: %v, want ErrFinished", err)
 	}
 }
