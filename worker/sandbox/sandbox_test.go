@@ -588,6 +588,9 @@ func TestPollOnDescriptors(t *testing.T) {
 // TestSuspendedTimeIsFree: time suspended does not count toward the time
 // limit; time running after Resume does.
 func TestSuspendedTimeIsFree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out a 3 s limit and 4 s suspended")
+	}
 	t.Parallel()
 	wasm := buildGuest(t, "hostile")
 	p, err := testRunner().Start(context.Background(), Spec{ModulePath: wasm, Args: []string{"spin"}, Timeout: 3 * time.Second})
