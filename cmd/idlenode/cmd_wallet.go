@@ -18,7 +18,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"golang.org/x/term"
 
+	"github.com/idlenode/idlenode/app"
 	"github.com/idlenode/idlenode/protocol"
+	"github.com/idlenode/idlenode/protocol/client"
 	"github.com/idlenode/idlenode/wallet"
 )
 
@@ -32,16 +34,16 @@ const walletUsage = `Usage: idlenode wallet SUBCOMMAND [flags]
   import --keystore FILE | --private-key-file FILE
   export --out FILE               write an encrypted backup and check it restores
   address [--set-payout ADDR|none]
-  balance  --network FILE [--voucher FILE]
-  claim    --network FILE --voucher FILE
-  stake    --network FILE AMOUNT
-  unstake  --network FILE AMOUNT
-  withdraw --network FILE
-  send     --network FILE [--token] TO AMOUNT
+  balance  [--network FILE] [--voucher FILE]
+  claim    [--network FILE] [--voucher FILE]
+  stake    [--network FILE] AMOUNT
+  unstake  [--network FILE] AMOUNT
+  withdraw [--network FILE]
+  send     [--network FILE] [--token] TO AMOUNT
   history  [--network FILE]        (with --network: update pending entries first)
 
-Common flags: --dir DIR (default: the OS config dir/idlenode/wallet),
---passphrase-file FILE (when no OS keyring holds the passphrase).
+Common flags: --home DIR (the node's folder, as for 'idlenode run --home'), --dir DIR (default: the OS config dir/idlenode/wallet),
+--passphrase-file FILE (when no OS keyring holds the passphrase). Chain commands use the joined network unless --network FILE is given.
 Amounts are decimal tokens ("1.5"); with send without --token, native coin.`
 
 // walletFlags are shared by every subcommand.
@@ -51,6 +53,7 @@ type walletFlags struct {
 	passFile  string
 	network   string
 	voucher   string
+	home      string
 	stderr    io.Writer
 	isTerm    bool
 	termInput *os.File
@@ -68,9 +71,10 @@ func newWalletFlags(sub string, stderr io.Writer, chain bool) *walletFlags {
 	wf := &walletFlags{fs: newFlags("wallet "+sub, stderr), stderr: stderr, termInput: os.Stdin}
 	wf.isTerm = term.IsTerminal(int(os.Stdin.Fd()))
 	wf.fs.StringVar(&wf.dir, "dir", defaultWalletDir(), "wallet directory")
+	wf.fs.StringVar(&wf.home, "home", "", "the node's home folder (as for 'idlenode run --home'): its wallet and joined network")
 	wf.fs.StringVar(&wf.passFile, "passphrase-file", "", "file whose first line is the keystore passphrase")
 	if chain {
-		wf.fs.StringVar(&wf.network, "network", "", "network descriptor JSON file (required, except for history)")
+		wf.fs.StringVar(&wf.network, "network", "", "network descriptor JSON file (default: the network the node joined)")
 	}
 	wf.fs.Usage = func() { fmt.Fprintln(stderr, walletUsage); fmt.Fprintln(stderr); wf.fs.PrintDefaults() }
 	return wf
@@ -151,7 +155,28 @@ func (wf *walletFlags) options() wallet.Options {
 	return wallet.Options{Prompt: wf.prompt}
 }
 
+// applyHome points the wallet and network at the node's own files when
+// --home (or $IDLENODE_HOME) names a node, or the network at the node's
+// joined network by default.
+func (wf *walletFlags) applyHome() {
+	dirSet := false
+	wf.fs.Visit(func(f *flag.Flag) { dirSet = dirSet || f.Name == "dir" })
+	paths, err := app.DefaultPaths(wf.home)
+	if err != nil {
+		return
+	}
+	if !dirSet && (wf.home != "" || os.Getenv(app.HomeEnv) != "") {
+		wf.dir = paths.Wallet()
+	}
+	if wf.network == "" {
+		if _, err := os.Stat(paths.Network()); err == nil {
+			wf.network = paths.Network()
+		}
+	}
+}
+
 func (wf *walletFlags) open() (*wallet.Wallet, error) {
+	wf.applyHome()
 	w, err := wallet.Open(wf.dir, wf.options())
 	if errors.Is(err, wallet.ErrNoWallet) {
 		return nil, fmt.Errorf("%w; run 'idlenode wallet create' first", err)
@@ -161,8 +186,9 @@ func (wf *walletFlags) open() (*wallet.Wallet, error) {
 
 func (wf *walletFlags) connect(ctx context.Context) (*wallet.Wallet, *wallet.Chain, protocol.Network, error) {
 	var n protocol.Network
+	wf.applyHome()
 	if wf.network == "" {
-		return nil, nil, n, exitError{Code: 2, Msg: "--network FILE is required for chain commands"}
+		return nil, nil, n, exitError{Code: 2, Msg: "no network: join one ('idlenode join FILE') or give --network FILE"}
 	}
 	b, err := os.ReadFile(wf.network)
 	if err != nil {
@@ -213,9 +239,9 @@ func runWallet(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case "history":
 		return walletHistory(ctx, wf, rest, stdout)
 	case "balance":
-		wf.fs.StringVar(&wf.voucher, "voucher", "", "voucher JSON file, to show what is claimable")
+		wf.fs.StringVar(&wf.voucher, "voucher", "", "voucher JSON file (default: the latest from the network's coordinator)")
 	case "claim":
-		wf.fs.StringVar(&wf.voucher, "voucher", "", "voucher JSON file from the coordinator (required)")
+		wf.fs.StringVar(&wf.voucher, "voucher", "", "voucher JSON file (default: the latest from the network's coordinator)")
 	}
 	token := false
 	if sub == "send" {
@@ -259,19 +285,21 @@ func runWallet(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			fmt.Fprintf(stdout, "unstaking  %s (%s)\n", fmtTok(bs.Unstaking), state)
 		}
 		fmt.Fprintf(stdout, "claimed    %s\n", fmtTok(bs.Claimed))
-		if wf.voucher != "" {
-			left, _, err := c.Claimable(ctx, wallet.FileVoucher(wf.voucher))
+		if src, err := voucherSource(wf, w, n); err == nil {
+			left, _, err := c.Claimable(ctx, src)
 			if err != nil {
-				return err
+				fmt.Fprintf(stdout, "claimable  unknown (%v)\n", err)
+			} else {
+				fmt.Fprintf(stdout, "claimable  %s\n", fmtTok(left))
 			}
-			fmt.Fprintf(stdout, "claimable  %s\n", fmtTok(left))
 		}
 		return nil
 	case "claim":
-		if wf.voucher == "" {
-			return exitError{Code: 2, Msg: "--voucher FILE is required"}
+		src, err := voucherSource(wf, w, n)
+		if err != nil {
+			return err
 		}
-		r, err := c.Claim(ctx, wallet.FileVoucher(wf.voucher))
+		r, err := c.Claim(ctx, src)
 		if err != nil {
 			return err
 		}
@@ -530,4 +558,16 @@ func walletHistory(ctx context.Context, wf *walletFlags, args []string, stdout i
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", t.Sent.Local().Format("2006-01-02 15:04:05"), t.Kind, amt, t.Status, t.Block, t.Hash)
 	}
 	return tw.Flush()
+}
+
+// voucherSource is the voucher file given, else the network's coordinator
+// (signed in with the wallet's key).
+func voucherSource(wf *walletFlags, w *wallet.Wallet, n protocol.Network) (wallet.VoucherSource, error) {
+	if wf.voucher != "" {
+		return wallet.FileVoucher(wf.voucher), nil
+	}
+	if n.CoordinatorURL == "" {
+		return nil, exitError{Code: 2, Msg: "the network names no coordinator: give --voucher FILE"}
+	}
+	return client.New(n.CoordinatorURL, walletSigner{w})
 }
