@@ -28,6 +28,11 @@ type Store struct {
 	r *sql.DB // readers
 
 	mu      sync.Mutex
+	ops     chan *op      // units for the writer goroutine
+	quit    chan struct{} // closed by Close
+	stopped chan struct{} // closed when the writer has returned
+	closeMu sync.Once
+
 	stmts   map[string]*sql.Stmt // prepared on w, reused by every transaction
 	pending map[string]bool      // seen in a transaction, to prepare after it
 }
@@ -74,21 +79,24 @@ func (s *Store) preparePending(ctx context.Context) {
 	}
 }
 
-func (t wtx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+func (t wtx) ExecContext(_ context.Context, q string, args ...any) (sql.Result, error) {
+	ctx := context.Background()
 	if st := t.s.stmt(q); st != nil {
 		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
 	return t.tx.ExecContext(ctx, q, args...)
 }
 
-func (t wtx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+func (t wtx) QueryContext(_ context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx := context.Background()
 	if st := t.s.stmt(q); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
 	return t.tx.QueryContext(ctx, q, args...)
 }
 
-func (t wtx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+func (t wtx) QueryRowContext(_ context.Context, q string, args ...any) *sql.Row {
+	ctx := context.Background()
 	if st := t.s.stmt(q); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
@@ -129,7 +137,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{w: w, r: r, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{}}
+	s := &Store{w: w, r: r, stmts: map[string]*sql.Stmt{}, pending: map[string]bool{},
+		ops: make(chan *op), quit: make(chan struct{}), stopped: make(chan struct{})}
+	go s.writer()
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -200,7 +210,10 @@ var migrations = []string{
 }
 
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
+	if err := s.tx(ctx, func(tx wtx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`)
+		return err
+	}); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for i, m := range migrations {
@@ -228,6 +241,8 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.closeMu.Do(func() { close(s.quit) })
+	<-s.stopped
 	s.mu.Lock()
 	for _, st := range s.stmts {
 		st.Close()
@@ -237,25 +252,111 @@ func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
+// op is one store method's transaction body waiting for the writer.
+type op struct {
+	ctx  context.Context
+	fn   func(wtx) error
+	done chan error
+}
+
+// maxBatch bounds how many operations share one commit.
+const maxBatch = 128
+
+// tx runs fn as one atomic unit. Units queued at the same time share one
+// SQLite transaction and one commit (group commit: one fsync for many
+// acknowledged writes); each runs inside its own savepoint, so a failing
+// unit leaves no trace while its neighbours commit. fn returns only after
+// the commit is durable (per the synchronous setting).
 func (s *Store) tx(ctx context.Context, fn func(wtx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := fn(wtx{tx: tx, s: s}); err != nil {
-		_ = tx.Rollback()
-		return err
+	o := &op{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.ops <- o:
+	case <-s.quit:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued the unit may already be committing: wait for the verdict
+	// so that an acknowledged write is never reported as failed.
+	return <-o.done
+}
+
+var errClosed = errors.New("store closed")
+
+// writer owns the write connection and commits batches of units.
+func (s *Store) writer() {
+	defer close(s.stopped)
+	for {
+		var batch []*op
+		select {
+		case o := <-s.ops:
+			batch = append(batch, o)
+		case <-s.quit:
+			return
+		}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case o := <-s.ops:
+				batch = append(batch, o)
+			default:
+				break fill
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+func (s *Store) commit(batch []*op) {
+	bg := context.Background()
+	errs := make([]error, len(batch))
+	tx, err := s.w.BeginTx(bg, nil)
+	if err != nil {
+		for _, o := range batch {
+			o.done <- err
+		}
+		return
+	}
+	w := wtx{tx: tx, s: s}
+	for i, o := range batch {
+		if err := o.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if _, err := tx.ExecContext(bg, `SAVEPOINT unit`); err != nil {
+			errs[i] = err
+			continue
+		}
+		// Statements run without the caller's cancellation: an interrupt
+		// would roll back the whole shared transaction.
+		if err := o.fn(w); err != nil {
+			errs[i] = err
+			if _, rerr := tx.ExecContext(bg, `ROLLBACK TO unit`); rerr != nil {
+				errs[i] = errors.Join(err, rerr)
+			}
+		}
+		if _, err := tx.ExecContext(bg, `RELEASE unit`); err != nil && errs[i] == nil {
+			errs[i] = err
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return err
+		for _, o := range batch {
+			o.done <- fmt.Errorf("commit: %w", err)
+		}
+		return
 	}
 	s.mu.Lock()
 	n := len(s.pending)
 	s.mu.Unlock()
 	if n > 0 {
-		s.preparePending(context.WithoutCancel(ctx))
+		s.preparePending(bg)
 	}
-	return nil
+	for i, o := range batch {
+		o.done <- errs[i]
+	}
 }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
@@ -770,7 +871,10 @@ func (s *Store) Meta(ctx context.Context, key string) ([]byte, error) {
 
 // SetMeta implements store.Store.
 func (s *Store) SetMeta(ctx context.Context, key string, value []byte) error {
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+	if err := s.tx(ctx, func(tx wtx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+		return err
+	}); err != nil {
 		return fmt.Errorf("set meta: %w", err)
 	}
 	return nil
@@ -778,7 +882,10 @@ func (s *Store) SetMeta(ctx context.Context, key string, value []byte) error {
 
 // PutBlob implements store.Store.
 func (s *Store) PutBlob(ctx context.Context, hash string, data []byte) error {
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO blobs (hash, size, data) VALUES (?, ?, ?) ON CONFLICT(hash) DO NOTHING`, hash, len(data), data); err != nil {
+	if err := s.tx(ctx, func(tx wtx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO blobs (hash, size, data) VALUES (?, ?, ?) ON CONFLICT(hash) DO NOTHING`, hash, len(data), data)
+		return err
+	}); err != nil {
 		return fmt.Errorf("put blob: %w", err)
 	}
 	return nil
