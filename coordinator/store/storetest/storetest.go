@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"BonusCredit", testBonus},
 		{"Meta", testMeta},
 		{"Blobs", testBlobs},
+		{"ConcurrentUnitsIsolated", testConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -436,5 +438,46 @@ func testBlobs(t *testing.T, s store.Store) {
 	}
 	if n, err := s.BlobSize(ctx, h); err != nil || n != 10 {
 		t.Fatalf("size = %d, %v", n, err)
+	}
+}
+
+// testConcurrent: many writers at once (implementations may batch them
+// into shared commits); a failing unit leaves no trace and does not take
+// its neighbours down.
+func testConcurrent(t *testing.T, s store.Store) {
+	ids := create(t, s, 1, 2, 4)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make([]error, 40)
+	for i := range errs {
+		wg.Go(func() {
+			id := newID()
+			if i%2 == 1 {
+				id = ids[0] // duplicate: must fail alone
+			}
+			errs[i] = s.CreateJobs(ctx, []store.NewJob{{ID: id, Requester: "0xReq", Spec: spec(2), Cap: 4}}, t0)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if i%2 == 1 && !errors.Is(err, store.ErrDuplicate) {
+			t.Fatalf("unit %d: %v, want ErrDuplicate", i, err)
+		}
+		if i%2 == 0 && err != nil {
+			t.Fatalf("unit %d: %v", i, err)
+		}
+	}
+	st, err := s.Stats(ctx)
+	if err != nil || st.Open != 21 {
+		t.Fatalf("open jobs = %d, %v; want 21", st.Open, err)
+	}
+	// A canceled caller gets an error and writes nothing.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.CreateJobs(cctx, []store.NewJob{{ID: newID(), Requester: "0xReq", Spec: spec(2), Cap: 4}}, t0); err == nil {
+		t.Fatal("canceled create succeeded")
+	}
+	if st, _ := s.Stats(ctx); st.Open != 21 {
+		t.Fatalf("open jobs = %d after a canceled create", st.Open)
 	}
 }
