@@ -294,3 +294,37 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("codes = %v, want 200 200 429", codes)
 	}
 }
+
+func TestTokenRefreshAndMetrics(t *testing.T) {
+	env := start(t, func(c *coordinator.Config) { c.TokenTTL = time.Second })
+	c := newClient(t, env.url)
+	ctx := context.Background()
+	if _, err := c.PutBlob(ctx, []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond) // the token has expired
+	if _, err := c.PutBlob(ctx, []byte("two")); err != nil {
+		t.Fatalf("after expiry: %v", err)
+	}
+	code, body := raw(t, "GET", env.url+"/metrics", "", nil)
+	if code != 200 || !strings.Contains(string(body), `idlenode_http_requests_total{code="204",route="PUT /v1/blobs/{hash}"} 2`) {
+		t.Fatalf("metrics: %d\n%s", code, body)
+	}
+}
+
+func TestStakeTiers(t *testing.T) {
+	unit := big.NewInt(100)
+	for _, c := range []struct {
+		stake int64
+		tier  int
+		bp    int64
+	}{{0, 0, 0}, {99, 0, 0}, {100, 1, 500}, {250, 2, 1000}, {100000, 5, 2500}, {-5, 0, 0}} {
+		tier := coordinator.StakeTier(big.NewInt(c.stake), unit)
+		if tier != c.tier || coordinator.BonusBP(tier) != c.bp {
+			t.Errorf("stake %d: tier %d bonus %d, want %d %d", c.stake, tier, coordinator.BonusBP(tier), c.tier, c.bp)
+		}
+	}
+	if coordinator.StakeTier(big.NewInt(500), nil) != 0 || coordinator.StakeTier(nil, unit) != 0 {
+		t.Error("nil stake or unit gave a tier")
+	}
+}
