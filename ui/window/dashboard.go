@@ -168,19 +168,14 @@ func (d *dashboardTab) apply(st app.State) {
 
 	rows := Jobs(st, now)
 	d.showJobs(rows)
-	if len(rows) == 0 {
-		d.noJobs.Show()
-	} else {
-		d.noJobs.Hide()
-	}
+	moved := setVisible(d.noJobs, len(rows) == 0)
 	setText(d.jobsDone, v.JobsDone)
 	setText(d.today, v.EarnedToday)
 	setText(d.total, v.EarnedTotal)
 	setText(d.pending, v.Pending)
-	if v.Pending == "" {
-		d.pending.Hide()
-	} else {
-		d.pending.Show()
+	moved = setVisible(d.pending, v.Pending != "") || moved
+	if moved {
+		d.content.Refresh()
 	}
 	bars := EarningsBars(st, now)
 	if key := barsKey(bars); key != d.earnKey {

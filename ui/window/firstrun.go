@@ -111,6 +111,7 @@ func (f *firstRun) walletReady(info localapi.WalletInfo) {
 	f.walletDone.SetText("Your node's address: " + info.Address)
 	f.walletDone.Show()
 	f.wallet.content.Hide()
+	f.u.root.Refresh()
 }
 
 // noWalletService says the service cannot make a wallet yet, instead of
@@ -119,6 +120,7 @@ func (f *firstRun) noWalletService() {
 	f.walletDone.SetText(noWalletText)
 	f.walletDone.Show()
 	f.wallet.content.Hide()
+	f.u.root.Refresh()
 }
 
 func (f *firstRun) chosen() settings.Settings {

@@ -182,25 +182,21 @@ func (t *settingsTab) values() map[string]string {
 // go under the form.
 func (t *settingsTab) showErrors(es settings.Errors) {
 	var other []string
+	moved := false
 	for k, l := range t.errs {
-		if msg := es.Field(k); msg != "" {
-			l.SetText(msg)
-			l.Show()
-		} else {
-			l.SetText("")
-			l.Hide()
-		}
+		msg := es.Field(k)
+		setText(l, msg)
+		moved = setVisible(l, msg != "") || moved
 	}
 	for _, e := range es {
 		if _, ok := t.errs[e.Field]; !ok {
 			other = append(other, strings.TrimSpace(e.Field+" "+e.Rule))
 		}
 	}
-	if len(other) > 0 {
-		t.formErr.SetText(strings.Join(other, "\n"))
-		t.formErr.Show()
-	} else {
-		t.formErr.Hide()
+	setText(t.formErr, strings.Join(other, "\n"))
+	moved = setVisible(t.formErr, len(other) > 0) || moved
+	if moved {
+		t.content.Refresh()
 	}
 }
 

@@ -211,12 +211,10 @@ func (u *UI) checkFirstRun(ctx context.Context) {
 }
 
 func (u *UI) setBanner(msg string) {
-	if msg == "" {
-		u.banner.Hide()
-		return
+	setText(u.banner, msg)
+	if setVisible(u.banner, msg != "") {
+		u.root.Refresh()
 	}
-	u.banner.SetText(msg)
-	u.banner.Show()
 }
 
 // Apply shows st in every tab. Call it on the UI thread.
@@ -250,6 +248,21 @@ func (u *UI) call(fn func(ctx context.Context) error, done func(err error)) {
 		err := fn(ctx)
 		u.do(func() { done(err) })
 	})
+}
+
+// setVisible shows or hides o and reports whether that changed anything.
+// A change needs a refresh of the tab's scroll: a container does not
+// re-measure when one of its objects appears or disappears.
+func setVisible(o fyne.CanvasObject, on bool) bool {
+	if o.Visible() == on {
+		return false
+	}
+	if on {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+	return true
 }
 
 // heading is a bold label.

@@ -87,6 +87,12 @@ func TestSettingsValidationShowsErrors(t *testing.T) {
 			t.Errorf("%s: error %q (visible %v), want %q", key, l.Text, l.Visible(), want)
 		}
 	}
+	// The error sits under its field, not over it.
+	drv := u.app.Driver()
+	e, l := u.set.entries["idle_minutes"], u.set.errs["idle_minutes"]
+	if ep, lp := drv.AbsolutePositionForObject(e), drv.AbsolutePositionForObject(l); lp.Y < ep.Y+e.Size().Height || l.Size().Height == 0 {
+		t.Errorf("error label at %v (size %v) overlaps its entry at %v (size %v)", lp, l.Size(), ep, e.Size())
+	}
 	if l := u.set.errs["max_memory_percent"]; l.Visible() {
 		t.Errorf("valid field shows an error: %q", l.Text)
 	}

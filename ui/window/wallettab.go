@@ -205,11 +205,9 @@ func (w *walletTab) show(info localapi.WalletInfo, err error) {
 
 // say shows the outcome of the last action ("" hides it).
 func (w *walletTab) say(msg string) {
-	w.msg.SetText(msg)
-	if msg == "" {
-		w.msg.Hide()
-	} else {
-		w.msg.Show()
+	setText(w.msg, msg)
+	if setVisible(w.msg, msg != "") {
+		w.content.Refresh()
 	}
 }
 
@@ -237,16 +235,10 @@ func (w *walletTab) render() {
 	w.claimable.SetText(v.Claimable)
 	enable(w.claim, v.CanClaim && !w.busy)
 	enable(w.withdraw, v.CanWithdraw && !w.busy)
-	if v.Unstaking == "" {
-		w.withdraw.Hide()
-	} else {
-		w.withdraw.Show()
-	}
+	moved := setVisible(w.withdraw, v.Unstaking != "")
 	w.problem.SetText(v.Problem)
-	if v.Problem == "" {
-		w.problem.Hide()
-	} else {
-		w.problem.Show()
+	if setVisible(w.problem, v.Problem != "") || moved {
+		w.content.Refresh()
 	}
 }
 
