@@ -31,8 +31,9 @@ import (
 const usage = `usage: idlenode-coordinator COMMAND [flags]
 
 commands:
-  serve   run the coordinator: serve --listen ADDR --data DIR [--demo]
+  serve   run the coordinator: serve --listen ADDR --data DIR [--dev] [--demo]
   bench   measure round trips, lease latency and replication on loopback
+  fund    give a dev wallet gas money: fund --network FILE ADDRESS
 
 Run a command with -h for its flags.
 `
@@ -54,6 +55,8 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		err = serve(ctx, args[1:], stderr)
 	case "bench":
 		err = bench(ctx, args[1:], stdout, stderr)
+	case "fund":
+		err = fund(ctx, args[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "idlenode-coordinator: unknown command %q\n\n%s", args[0], usage)
 		return 2
@@ -97,6 +100,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	sync := fs.String("sync", "FULL", "durability: FULL (every acknowledged write survives power loss) or NORMAL (survives process crashes; no fsync per write)")
 	leaseTTL := fs.Duration("lease-ttl", 60*time.Second, "lease time before a heartbeat is due")
 	withDemo := fs.Bool("demo", false, "keep a stream of demo mandelbrot jobs queued")
+	withDev := fs.Bool("dev", false, "start an in-memory dev chain with the reward contracts, and sign vouchers on it")
+	chainListen := fs.String("chain-listen", "127.0.0.1:0", "with --dev: the dev chain's JSON-RPC address")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	rateLimit := fs.Float64("rate-limit", 50, "requests per second per client (address, or IP before sign-in)")
 	if err := parse(fs, args); err != nil {
@@ -126,13 +131,23 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if u, err := url.Parse(*public); err != nil || u.Host == "" {
 		return fmt.Errorf("--public-url %q is not a URL", *public)
 	}
-	srv, err := coordinator.New(coordinator.Config{Store: st, DataDir: *data, Logger: log, Addr: *listen,
+	cfg := coordinator.Config{Store: st, DataDir: *data, Logger: log, Addr: *listen,
 		PublicURL: *public, ChainID: *chainID, LeaseTTL: *leaseTTL, RelaxedSync: strings.EqualFold(*sync, "NORMAL"),
-		RateLimit: rate.Limit(*rateLimit), RateBurst: max(int(2**rateLimit), 1)})
+		RateLimit: rate.Limit(*rateLimit), RateBurst: max(int(2**rateLimit), 1)}
+	network := protocol.Network{Name: *name, CoordinatorURL: *public, ChainID: *chainID}
+	if *withDev {
+		chain, err := startDev(ctx, *chainListen, &cfg, log)
+		if err != nil {
+			return err
+		}
+		defer chain.Close()
+		network = devNetwork(chain, *name, *public)
+	}
+	srv, err := coordinator.New(cfg)
 	if err != nil {
 		return err
 	}
-	if err := coordinator.WriteNetwork(*data, protocol.Network{Name: *name, CoordinatorURL: *public, ChainID: *chainID}); err != nil {
+	if err := coordinator.WriteNetwork(*data, network); err != nil {
 		return err
 	}
 	log.Info("Network descriptor written", "path", filepath.Join(*data, "network.json"))
