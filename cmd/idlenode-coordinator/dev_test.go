@@ -31,7 +31,9 @@ func TestServeDev(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, []string{"--dev", "--listen", addr, "--data", dir, "--log-level", "warn"}, &logs) }()
+	go func() {
+		done <- serve(ctx, []string{"--dev", "--listen", addr, "--data", dir, "--log-level", "warn"}, &logs)
+	}()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
