@@ -55,9 +55,9 @@ type Notifier struct {
 
 // NewNotifier connects to the session bus.
 func NewNotifier() (*Notifier, error) {
-	conn, err := dbus.ConnectSessionBus()
+	conn, err := connectSession()
 	if err != nil {
-		return nil, fmt.Errorf("connect session bus: %w", err)
+		return nil, err
 	}
 	return &Notifier{conn: conn}, nil
 }

@@ -3,6 +3,7 @@ package tray
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 
 	"fyne.io/systray"
@@ -18,14 +19,33 @@ var ErrTrayUsed = errors.New("tray: already shown by this process")
 var used atomic.Bool
 
 // HasSessionBus reports whether a D-Bus session bus answers. The tray
-// needs one on Linux (fyne.io/systray panics on quit without one).
+// needs one on Linux (fyne.io/systray panics on quit without one). It
+// never starts a bus: on a server without one, godbus's autolaunch would
+// leave a dbus-daemon behind.
 func HasSessionBus() bool {
-	conn, err := dbus.ConnectSessionBus()
+	conn, err := connectSession()
 	if err != nil {
 		return false
 	}
 	conn.Close()
 	return true
+}
+
+// connectSession connects to the running session bus, without autolaunch.
+func connectSession() (*dbus.Conn, error) {
+	conn, err := dbus.SessionBusPrivateNoAutoStartup()
+	if err != nil {
+		return nil, fmt.Errorf("connect session bus: %w", err)
+	}
+	if err := conn.Auth(nil); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("connect session bus: %w", err)
+	}
+	if err := conn.Hello(); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("connect session bus: %w", err)
+	}
+	return conn, nil
 }
 
 // Run shows the tray icon and menu until ctx ends or Quit is chosen (which

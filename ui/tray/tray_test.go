@@ -278,3 +278,23 @@ func TestTrayOverDBus(t *testing.T) {
 		t.Fatalf("tray Run: %v", err)
 	}
 }
+
+func TestNoSessionBusMeansNoTray(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+	t.Setenv("DISPLAY", "")
+	if HasSessionBus() {
+		t.Fatal("found a session bus where none runs (autolaunched one?)")
+	}
+	if _, err := NewNotifier(); err == nil {
+		t.Fatal("notifier without a session bus")
+	}
+	a, _ := newCore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, &Menu{Core: a}) }()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run without a bus: %v", err)
+	}
+}
