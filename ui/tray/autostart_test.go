@@ -1,11 +1,15 @@
 package tray
 
 import (
+	"context"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/idlenode/idlenode/app/settings"
 )
 
 // go-autostart reads XDG_CONFIG_HOME once at start, so the real check runs
@@ -33,6 +37,19 @@ func TestAutostartWritesAndRemovesEntry(t *testing.T) {
 		if a.Enabled() || a.Apply(false) != nil {
 			t.Fatal("entry still there after disable")
 		}
+
+		// The service keeps the entry in step with the setting.
+		core, _ := newCore(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { KeepAutostart(ctx, core, a, slog.New(slog.DiscardHandler)); close(done) }()
+		waitFor(t, "entry for the default setting (on)", a.Enabled)
+		if _, err := core.UpdateSettings(func(s *settings.Settings) error { s.Autostart = false; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "entry removed", func() bool { return !a.Enabled() })
+		cancel()
+		<-done
 		return
 	}
 	dir := t.TempDir()
