@@ -60,7 +60,6 @@ type Proc struct {
 	os      osProc
 	scratch string
 	workDir string
-	private bool // scratch is ours to remove
 	start   time.Time
 	status  string
 	stderr  *cappedWriter
@@ -134,7 +133,6 @@ func (r *Runner) Start(ctx context.Context, s Spec) (*Proc, error) {
 	}
 	p.status = filepath.Join(p.workDir, "status.json")
 	if s.ScratchDir == "" {
-		p.private = true
 		p.scratch = filepath.Join(p.workDir, "scratch")
 		if err := os.Mkdir(p.scratch, 0o700); err != nil {
 			return nil, fmt.Errorf("start sandbox: %w", err)
@@ -223,7 +221,14 @@ func (r *Runner) Start(ctx context.Context, s Spec) (*Proc, error) {
 }
 
 // prepareScratch makes dir and empties it of everything but checkpoint*.
+// It refuses a filesystem root and the home folder, where that would be a
+// disaster rather than a cleanup.
 func prepareScratch(dir string) error {
+	dir = filepath.Clean(dir)
+	home, _ := os.UserHomeDir()
+	if filepath.Dir(dir) == dir || (home != "" && dir == filepath.Clean(home)) {
+		return fmt.Errorf("%w: scratch folder %s would be emptied", ErrInvalidSpec, dir)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("prepare scratch: %w", err)
 	}

@@ -219,6 +219,18 @@ func TestStartErrors(t *testing.T) {
 	if !errors.Is(err, ErrInvalidSpec) {
 		t.Errorf("negative memory: %v, want ErrInvalidSpec", err)
 	}
+	wasm := filepath.Join(t.TempDir(), "m.wasm")
+	if err := os.WriteFile(wasm, []byte("\x00asm\x01\x00\x00\x00"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"/", os.Getenv("HOME")} {
+		if dir == "" {
+			continue
+		}
+		if _, err := r.Start(context.Background(), Spec{ModulePath: wasm, ScratchDir: dir}); !errors.Is(err, ErrInvalidSpec) {
+			t.Errorf("scratch %s: %v, want ErrInvalidSpec", dir, err)
+		}
+	}
 }
 
 // TestSuspendUsesNoCPU measures the child's CPU time over a window while

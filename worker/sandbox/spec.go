@@ -54,8 +54,9 @@ type Spec struct {
 	// ScratchMB caps the bytes in the scratch folder.
 	ScratchMB int
 	// ScratchDir is the module's working folder, kept across restarts so that
-	// checkpoint* files survive (everything else in it is removed at Start).
-	// Empty means a private temporary folder removed afterwards.
+	// checkpoint* files survive. It must belong to this job alone: Start
+	// removes everything in it but checkpoint*. Empty means a private
+	// temporary folder removed afterwards.
 	ScratchDir string
 }
 
