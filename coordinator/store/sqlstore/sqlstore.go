@@ -336,7 +336,7 @@ func scanJob(r scanner) (store.Job, error) {
 
 // Job implements store.Store.
 func (s *Store) Job(ctx context.Context, id string) (store.Job, error) {
-	j, err := scanJob(s.r.QueryRowContext(ctx, s.d.Bind(`SELECT `)+jobCols+` FROM jobs WHERE id = ?`, id))
+	j, err := scanJob(s.r.QueryRowContext(ctx, s.d.Bind(`SELECT `+jobCols+` FROM jobs WHERE id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return j, fmt.Errorf("job %s: %w", id, store.ErrNotFound)
 	}
