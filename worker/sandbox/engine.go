@@ -202,6 +202,10 @@ func runModule(cfg childConfig, log *slog.Logger) childStatus {
 	if st := checkInterface(comp.module, linker, store); st != nil {
 		return *st
 	}
+	if need := initialMemory(comp.module); need > cfg.MemoryBytes {
+		return childStatus{Kind: KindMemory, CacheHit: comp.cacheHit,
+			Message: fmt.Sprintf("memory limit reached (%d MB): the module needs %d MB to start", cfg.MemoryBytes>>20, (need+(1<<20)-1)>>20)}
+	}
 	inst, err := linker.Instantiate(store, comp.module)
 	if err != nil {
 		return classify(err, nil, store, cfg.MemoryBytes, comp.cacheHit)
@@ -213,6 +217,18 @@ func runModule(cfg childConfig, log *slog.Logger) childStatus {
 		mem = ex.Memory()
 	}
 	return classify(err, mem, store, cfg.MemoryBytes, comp.cacheHit)
+}
+
+// initialMemory is the size in bytes of the module's exported memory at
+// instantiation (0 when it exports none).
+func initialMemory(m *wasmtime.Module) int64 {
+	var need int64
+	for _, e := range m.Exports() {
+		if mt := e.Type().MemoryType(); mt != nil {
+			need = max(need, int64(mt.Minimum())*65536)
+		}
+	}
+	return need
 }
 
 // classify turns the outcome of _start into a status.

@@ -183,12 +183,13 @@ func TestInvalidModules(t *testing.T) {
 		{"unreachable", wat("unreachable.wasm", `(module (func (export "_start") unreachable))`), KindTrap, "trap: unreachable"},
 		{"recursion", wat("recursion.wasm", `(module (func $f (export "_start") call $f))`), KindTrap, "trap: stack overflow"},
 		{"oob", wat("oob.wasm", `(module (memory 1) (func (export "_start") i32.const 70000 i32.load drop))`), KindTrap, "trap: out of bounds memory access"},
+		{"bigmemory", wat("big.wasm", `(module (memory (export "memory") 2000) (func (export "_start")))`), KindMemory, "memory limit reached (64 MB): the module needs 125 MB to start"},
 		{"divzero", wat("div.wasm", `(module (func (export "_start") i32.const 1 i32.const 0 i32.div_s drop))`), KindTrap, "trap: integer divide by zero"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			res, _, stderr := run(t, testRunner(), Spec{ModulePath: tt.path})
+			res, _, stderr := run(t, testRunner(), Spec{ModulePath: tt.path, MemoryMB: 64})
 			if res.Kind != tt.kind {
 				t.Fatalf("kind %v (%q), want %v; stderr %q", res.Kind, res.Message, tt.kind, stderr)
 			}
