@@ -153,6 +153,7 @@ func TestSpecValidateAndKinds(t *testing.T) {
 		{ModulePath: "m.wasm", Timeout: -1},
 		{ModulePath: "m.wasm", MaxOutputMB: -1},
 		{ModulePath: "m.wasm", ScratchMB: -1},
+		{ModulePath: "m.wasm", Args: []string{"ok", "a\x00b"}},
 	}
 	for _, s := range bad {
 		if err := s.Validate(); !errors.Is(err, ErrInvalidSpec) {

@@ -108,8 +108,10 @@ func (r *Runner) Start(ctx context.Context, s Spec) (*Proc, error) {
 		if inputPath, err = filepath.Abs(s.InputPath); err != nil {
 			return nil, fmt.Errorf("start sandbox: %w", err)
 		}
-		if _, err := os.Stat(inputPath); err != nil {
+		if fi, err := os.Stat(inputPath); err != nil {
 			return nil, fmt.Errorf("start sandbox: input: %w", err)
+		} else if fi.IsDir() {
+			return nil, fmt.Errorf("start sandbox: input %s is a folder", s.InputPath)
 		}
 	}
 	command := r.Command

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -90,6 +91,11 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("%w: negative output limit %d MB", ErrInvalidSpec, s.MaxOutputMB)
 	case s.ScratchMB < 0:
 		return fmt.Errorf("%w: negative scratch limit %d MB", ErrInvalidSpec, s.ScratchMB)
+	}
+	for i, a := range s.Args {
+		if strings.IndexByte(a, 0) >= 0 {
+			return fmt.Errorf("%w: argument %d contains a NUL byte", ErrInvalidSpec, i+1)
+		}
 	}
 	return nil
 }
