@@ -88,10 +88,13 @@ func TestSignIn(t *testing.T) {
 	wrongDomain.Domain = "evil.example"
 	stale := good
 	stale.IssuedAt = now.Add(-time.Hour)
+	forged := good
+	forged.Nonce = "00112233445566778899aabbccddeeff00112233445566778899aabb"
 	for name, body := range map[string][]byte{
 		"other signer":  signed(good, other),
 		"wrong domain":  signed(wrongDomain, sg),
 		"stale":         signed(stale, sg),
+		"forged nonce":  signed(forged, sg),
 		"garbage":       []byte(`{"message":"hello","signature":"0x00"}`),
 		"not json":      []byte(`{{{`),
 		"unknown field": []byte(`{"message":"x","signature":"y","admin":true}`),

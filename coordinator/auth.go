@@ -28,9 +28,9 @@ var (
 
 const nonceTTL = 5 * time.Minute
 
-// auth issues SIWE nonces and HMAC bearer tokens. Tokens are stateless
-// (address, expiry, MAC) so they survive nothing but the key, which is kept
-// in the store.
+// auth issues SIWE nonces and HMAC bearer tokens. Both are stateless
+// (payload, expiry, MAC under a key kept in the store), so they survive a
+// restart and work across coordinators that share a database.
 type auth struct {
 	key     []byte
 	ttl     time.Duration
@@ -40,7 +40,7 @@ type auth struct {
 	now     func() time.Time
 
 	mu     sync.Mutex
-	nonces map[string]time.Time // nonce → expiry
+	nonces map[string]time.Time // accepted nonce → its expiry
 }
 
 func randHex(n int) string {
@@ -49,31 +49,40 @@ func randHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// nonce issues a single-use nonce: random bytes, an expiry and a MAC, so
+// that any coordinator sharing the store's key can check it. Each
+// coordinator remembers the nonces it has accepted until they expire.
 func (a *auth) nonce() string {
-	n := randHex(12)
+	p := make([]byte, 16)
+	_, _ = rand.Read(p[:8])
+	binary.BigEndian.PutUint64(p[8:], uint64(a.now().Add(nonceTTL).Unix()))
+	return hex.EncodeToString(p) + hex.EncodeToString(a.mac(append([]byte("nonce"), p...))[:12])
+}
+
+func (a *auth) useNonce(n string) bool {
+	raw, err := hex.DecodeString(n)
+	if err != nil || len(raw) != 28 || !hmac.Equal(raw[16:], a.mac(append([]byte("nonce"), raw[:16]...))[:12]) {
+		return false
+	}
+	exp := time.Unix(int64(binary.BigEndian.Uint64(raw[8:16])), 0)
 	now := a.now()
+	if !now.Before(exp) {
+		return false
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if _, used := a.nonces[n]; used {
+		return false
+	}
 	if len(a.nonces) > 10_000 {
-		for k, exp := range a.nonces {
-			if now.After(exp) {
+		for k, e := range a.nonces {
+			if now.After(e) {
 				delete(a.nonces, k)
 			}
 		}
 	}
-	if len(a.nonces) > 100_000 {
-		a.nonces = map[string]time.Time{} // under a flood: old nonces fail, clients retry
-	}
-	a.nonces[n] = now.Add(nonceTTL)
-	return n
-}
-
-func (a *auth) useNonce(n string) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	exp, ok := a.nonces[n]
-	delete(a.nonces, n)
-	return ok && a.now().Before(exp)
+	a.nonces[n] = exp
+	return true
 }
 
 // login checks a SIWE message and its signature and issues a token.
