@@ -22,6 +22,8 @@ import (
 	"github.com/idlenode/idlenode/coordinator"
 	"github.com/idlenode/idlenode/coordinator/demo"
 	"github.com/idlenode/idlenode/coordinator/sim"
+	"github.com/idlenode/idlenode/coordinator/store"
+	"github.com/idlenode/idlenode/coordinator/store/postgres"
 	"github.com/idlenode/idlenode/coordinator/store/sqlite"
 	"github.com/idlenode/idlenode/examples/mandelbrot"
 	"github.com/idlenode/idlenode/protocol"
@@ -104,6 +106,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	chainListen := fs.String("chain-listen", "127.0.0.1:0", "with --dev: the dev chain's JSON-RPC address")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	rateLimit := fs.Float64("rate-limit", 50, "requests per second per client (address, or IP before sign-in)")
+	pgDSN := fs.String("postgres", "", "PostgreSQL DSN: keep the state there instead of DIR/coordinator.db (several coordinators may share it; blobs over 256 KiB stay in DIR)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -120,7 +123,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := os.MkdirAll(*data, 0o750); err != nil {
 		return err
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(*data, "coordinator.db"), sqlite.Options{Synchronous: strings.ToUpper(*sync)})
+	var st store.Store
+	var err error
+	if *pgDSN != "" {
+		st, err = postgres.Open(ctx, *pgDSN)
+	} else {
+		st, err = sqlite.Open(ctx, filepath.Join(*data, "coordinator.db"), sqlite.Options{Synchronous: strings.ToUpper(*sync)})
+	}
 	if err != nil {
 		return err
 	}
