@@ -169,6 +169,8 @@ func (s *Server) writeErr(w http.ResponseWriter, r *http.Request, route string, 
 		ae = &apiError{http.StatusForbidden, "forbidden", "lease belongs to another node"}
 	case errors.Is(err, store.ErrLeaseGone):
 		ae = &apiError{http.StatusConflict, "lease_gone", err.Error()}
+	case errors.Is(err, store.ErrTooLarge):
+		ae = &apiError{http.StatusRequestEntityTooLarge, "too_large", err.Error()}
 	case errors.Is(err, store.ErrConflict):
 		ae = &apiError{http.StatusConflict, "conflict", "a different result was already reported for this lease"}
 	case r.Context().Err() != nil:
@@ -483,7 +485,8 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, who common
 	if err := rep.Validate(); err != nil {
 		return err
 	}
-	if _, err := s.blobSize(r.Context(), rep.OutputHash); err != nil {
+	size, err := s.blobSize(r.Context(), rep.OutputHash)
+	if err != nil {
 		return badRequest("output blob %s is not uploaded: upload it first", rep.OutputHash)
 	}
 	ctx := r.Context()
@@ -491,7 +494,7 @@ func (s *Server) handleResult(w http.ResponseWriter, r *http.Request, who common
 	if err != nil {
 		s.log.Warn("Stake read failed", "node", who.Hex(), "err", err)
 	}
-	out, err := s.store.Report(ctx, store.Report{LeaseID: id, Node: who.Hex(), OutputHash: rep.OutputHash, Metrics: rep.Metrics,
+	out, err := s.store.Report(ctx, store.Report{LeaseID: id, Node: who.Hex(), OutputHash: rep.OutputHash, OutputBytes: size, Metrics: rep.Metrics,
 		BonusBP: BonusBP(StakeTier(stake, s.cfg.StakeUnit)), Now: s.cfg.Now()})
 	if err != nil {
 		return err

@@ -21,6 +21,7 @@ var (
 	ErrNotYours  = errors.New("lease belongs to another node")
 	ErrConflict  = errors.New("conflicting result for this lease")
 	ErrDuplicate = errors.New("duplicate id")
+	ErrTooLarge  = errors.New("output over the job's limit")
 )
 
 // NewJob is a job to create. IDs are chosen by the caller.
@@ -77,7 +78,10 @@ type Report struct {
 	LeaseID    string
 	Node       string
 	OutputHash string
-	Metrics    protocol.Metrics
+	// OutputBytes is the output blob's size; over the job's
+	// limits.output_bytes the report is refused with ErrTooLarge.
+	OutputBytes int64
+	Metrics     protocol.Metrics
 	// BonusBP is the node's reward bonus in basis points (stake), applied
 	// if this replica is credited: credit = reward × (10000+BonusBP) / 10000.
 	BonusBP int64

@@ -129,4 +129,5 @@ var migrations = []string{
 		invalid INTEGER NOT NULL DEFAULT 0
 	);`,
 	`CREATE TABLE blobs (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL);`,
+	`ALTER TABLE jobs ADD COLUMN out_bytes INTEGER NOT NULL DEFAULT 0;`,
 }

@@ -299,9 +299,9 @@ func (s *Store) CreateJobs(ctx context.Context, jobs []store.NewJob, now time.Ti
 				return err
 			}
 			cp := max(j.Cap, j.Spec.Replicas)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, requester, spec, reward, mem_bytes, replicas, target, cap, deadline, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, j.ID, j.Requester, string(spec), j.Spec.RewardPerReplica, j.Spec.Limits.MemoryBytes,
-				j.Spec.Replicas, j.Spec.Replicas, cp, ms(j.Spec.Deadline), ms(now)); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, requester, spec, reward, mem_bytes, out_bytes, replicas, target, cap, deadline, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, j.ID, j.Requester, string(spec), j.Spec.RewardPerReplica, j.Spec.Limits.MemoryBytes,
+				j.Spec.Limits.OutputBytes, j.Spec.Replicas, j.Spec.Replicas, cp, ms(j.Spec.Deadline), ms(now)); err != nil {
 				if s.d.IsUnique(err) {
 					return fmt.Errorf("job %s: %w", j.ID, store.ErrDuplicate)
 				}
@@ -583,9 +583,13 @@ func (s *Store) Report(ctx context.Context, r store.Report) (store.Outcome, erro
 		}
 		var reward, jobState string
 		var target, cp, active, results int
-		if err := tx.QueryRowContext(ctx, `SELECT reward, state, target, cap, active, results FROM jobs WHERE id = ?`, job).
-			Scan(&reward, &jobState, &target, &cp, &active, &results); err != nil {
+		var outMax int64
+		if err := tx.QueryRowContext(ctx, `SELECT reward, state, target, cap, active, results, out_bytes FROM jobs WHERE id = ?`, job).
+			Scan(&reward, &jobState, &target, &cp, &active, &results, &outMax); err != nil {
 			return err
+		}
+		if outMax > 0 && r.OutputBytes > outMax {
+			return fmt.Errorf("lease %s: %d bytes, limit %d: %w", r.LeaseID, r.OutputBytes, outMax, store.ErrTooLarge)
 		}
 		metrics, _ := json.Marshal(r.Metrics)
 		verdict := protocol.VerdictPending

@@ -311,6 +311,10 @@ func testIdempotent(t *testing.T, s store.Store) {
 	if !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("changed result: %v, want ErrConflict", err)
 	}
+	b := lease(t, s, "B", 1, t0)
+	if _, err := s.Report(context.Background(), store.Report{LeaseID: b[0].ID, Node: "B", OutputHash: hash("big"), OutputBytes: 2 << 20, Now: t0}); !errors.Is(err, store.ErrTooLarge) {
+		t.Fatalf("output over the limit: %v, want ErrTooLarge", err)
+	}
 	_, err = s.Report(context.Background(), store.Report{LeaseID: a[0].ID, Node: "B", OutputHash: hash("out"), Now: t0})
 	if !errors.Is(err, store.ErrNotYours) {
 		t.Fatalf("foreign report: %v, want ErrNotYours", err)
