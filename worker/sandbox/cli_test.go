@@ -49,7 +49,9 @@ func TestCLIExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr strings.Builder
-			if tt.name == "child without config" {
+			if tt.name != "child without config" {
+				t.Parallel()
+			} else {
 				// The child reads os.Stdin; give it an empty one.
 				f, err := os.Open(os.DevNull)
 				if err != nil {
