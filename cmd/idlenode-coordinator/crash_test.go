@@ -18,6 +18,23 @@ import (
 	"github.com/idlenode/idlenode/protocol/client"
 )
 
+// TestMain lets the test binary act as the coordinator binary: the crash
+// tests start it again as a child process running main's realMain, so
+// they need no separate build of this (large) program.
+func TestMain(m *testing.M) {
+	if os.Getenv("IDLENODE_COORDINATOR_CHILD") == "1" {
+		os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// selfCommand runs this test binary as idlenode-coordinator.
+func selfCommand(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "IDLENODE_COORDINATOR_CHILD=1")
+	return cmd
+}
+
 func freeAddr(t *testing.T) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -27,9 +44,9 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func startProc(t *testing.T, bin, addr, dir string) *exec.Cmd {
+func startProc(t *testing.T, addr, dir string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--listen", addr, "--data", dir, "--lease-ttl", "2s", "--log-level", "error", "--rate-limit", "5000")
+	cmd := selfCommand("serve", "--listen", addr, "--data", dir, "--lease-ttl", "2s", "--log-level", "error", "--rate-limit", "5000")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -54,15 +71,11 @@ func startProc(t *testing.T, bin, addr, dir string) *exec.Cmd {
 // survives, every job ends validated, and nothing is credited twice.
 func TestCrashRestart(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and runs the coordinator binary")
-	}
-	bin := filepath.Join(t.TempDir(), "idlenode-coordinator")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v %s", err, out)
+		t.Skip("runs the coordinator as a child process for about 10 s")
 	}
 	dir, addr := t.TempDir(), freeAddr(t)
 	url := "http://" + addr
-	proc := startProc(t, bin, addr, dir)
+	proc := startProc(t, addr, dir)
 	defer func() { _ = proc.Process.Kill() }()
 	if n, err := protocol.LoadNetwork(context.Background(), filepath.Join(dir, "network.json")); err != nil || n.CoordinatorURL != url {
 		t.Fatalf("network.json: %+v %v", n, err)
@@ -123,7 +136,7 @@ func TestCrashRestart(t *testing.T) {
 		return
 	}())
 	time.Sleep(300 * time.Millisecond) // nodes see a dead coordinator
-	proc = startProc(t, bin, addr, dir)
+	proc = startProc(t, addr, dir)
 
 	// Everything acknowledged is there.
 	for _, n := range nodes {
@@ -187,17 +200,14 @@ func TestCrashRestart(t *testing.T) {
 // minute of joining.
 func TestDemoEarns(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the coordinator, the tile program and its wasm module")
+		t.Skip("builds the tile program and its wasm module")
 	}
-	tmp := t.TempDir()
-	bin, tile := filepath.Join(tmp, "idlenode-coordinator"), filepath.Join(tmp, "tile")
-	for pkg, out := range map[string]string{".": bin, "../../examples/mandelbrot/tile": tile} {
-		if msg, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
-			t.Fatalf("build %s: %v %s", pkg, err, msg)
-		}
+	tile := filepath.Join(t.TempDir(), "tile")
+	if msg, err := exec.Command("go", "build", "-o", tile, "../../examples/mandelbrot/tile").CombinedOutput(); err != nil {
+		t.Fatalf("build tile: %v %s", err, msg)
 	}
 	dir, addr := t.TempDir(), freeAddr(t)
-	cmd := exec.Command(bin, "serve", "--listen", addr, "--data", dir, "--demo", "--log-level", "warn")
+	cmd := selfCommand("serve", "--listen", addr, "--data", dir, "--demo", "--log-level", "warn")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
