@@ -104,7 +104,9 @@ func (j *job) suspend(now time.Time) bool {
 		return false
 	}
 	if err := j.proc.Suspend(); err != nil {
-		j.w.log.Warn("Suspend failed", "jobID", j.a.JobID, "err", err)
+		if !errors.Is(err, sandbox.ErrFinished) { // it just ended: nothing to stop
+			j.w.log.Warn("Suspend failed", "jobID", j.a.JobID, "err", err)
+		}
 		return false
 	}
 	j.phase = "suspended"
@@ -123,7 +125,9 @@ func (j *job) resume() bool {
 		return false
 	}
 	if err := j.proc.Resume(); err != nil {
-		j.w.log.Warn("Resume failed", "jobID", j.a.JobID, "err", err)
+		if !errors.Is(err, sandbox.ErrFinished) {
+			j.w.log.Warn("Resume failed", "jobID", j.a.JobID, "err", err)
+		}
 		return false
 	}
 	j.phase = "running"
