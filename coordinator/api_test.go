@@ -8,7 +8,9 @@ import (
 	"errors"
 	"io"
 	"math/big"
+	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/idlenode/idlenode/coordinator"
 	"github.com/idlenode/idlenode/coordinator/sim"
+	"github.com/idlenode/idlenode/coordinator/store/sqlite"
 	"github.com/idlenode/idlenode/protocol"
 	"github.com/idlenode/idlenode/protocol/client"
 )
@@ -329,5 +332,45 @@ func TestStakeTiers(t *testing.T) {
 	}
 	if coordinator.StakeTier(big.NewInt(500), nil) != 0 || coordinator.StakeTier(nil, unit) != 0 {
 		t.Error("nil stake or unit gave a tier")
+	}
+}
+
+// TestShutdownEndsLongPolls: Run returns promptly when its context ends,
+// answering waiting long polls with no assignments.
+func TestShutdownEndsLongPolls(t *testing.T) {
+	dir := t.TempDir()
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := coordinator.New(coordinator.Config{Store: st, DataDir: dir, Listener: ln})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx) }()
+	c := newClient(t, srv.URL())
+	polled := make(chan error, 1)
+	go func() {
+		as, err := c.Lease(context.Background(), protocol.LeaseRequest{Capabilities: protocol.Capabilities{Runtimes: []string{"wasi"}}, Max: 1, WaitSeconds: 60})
+		if err == nil && len(as) != 0 {
+			err = errors.New("got work from an empty queue")
+		}
+		polled <- err
+	}()
+	time.Sleep(300 * time.Millisecond) // the poll is waiting
+	start := time.Now()
+	cancel()
+	if err := <-polled; err != nil {
+		t.Fatalf("long poll: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("shutdown took %s", d)
 	}
 }

@@ -440,6 +440,9 @@ func (s *Server) handleLease(w http.ResponseWriter, r *http.Request, who common.
 		case <-deadline.C:
 			writeJSON(w, http.StatusOK, resp)
 			return nil
+		case <-s.closing: // shutting down: answer now, the node polls again later
+			writeJSON(w, http.StatusOK, resp)
+			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		}

@@ -161,6 +161,9 @@ type Server struct {
 	wakeMu sync.Mutex
 	wake   chan struct{} // closed and replaced when work appears
 
+	closing   chan struct{} // closed when Run begins shutting down: long polls end
+	closeOnce sync.Once
+
 	bg sync.WaitGroup // slashing calls in flight
 }
 
@@ -192,9 +195,10 @@ func New(cfg Config) (*Server, error) {
 		blobs: blobs,
 		auth: &auth{key: key, ttl: cfg.TokenTTL, domain: u.Host, uri: cfg.PublicURL, chainID: cfg.ChainID,
 			now: cfg.Now, nonces: map[string]time.Time{}},
-		stake:  &stakeCache{r: cfg.Stake, ttl: cfg.StakeCacheTTL, now: cfg.Now, m: map[common.Address]stakeEntry{}},
-		limits: newLimiter(cfg.RateLimit, cfg.RateBurst),
-		wake:   make(chan struct{}),
+		stake:   &stakeCache{r: cfg.Stake, ttl: cfg.StakeCacheTTL, now: cfg.Now, m: map[common.Address]stakeEntry{}},
+		limits:  newLimiter(cfg.RateLimit, cfg.RateBurst),
+		wake:    make(chan struct{}),
+		closing: make(chan struct{}),
 	}
 	s.metrics, err = newMetrics(cfg.Registry, cfg.Store)
 	if err != nil {
@@ -234,6 +238,7 @@ func (s *Server) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			s.log.Info("Coordinator shutting down")
+			s.closeOnce.Do(func() { close(s.closing) })
 			if srv != nil {
 				sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				err := srv.Shutdown(sctx)
