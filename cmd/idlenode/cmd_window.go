@@ -3,55 +3,49 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
-	"strings"
-
-	"fyne.io/fyne/v2"
-	fyneapp "fyne.io/fyne/v2/app"
-
-	"github.com/idlenode/idlenode/app"
-	"github.com/idlenode/idlenode/app/localapi"
-	"github.com/idlenode/idlenode/ui/window"
+	"os"
+	"os/exec"
+	"path/filepath"
 )
 
 func init() {
 	register(command{name: "window", summary: "open the window: dashboard, settings, wallet, activity", run: runWindow})
 }
 
+// windowBinary is the fyne window program, installed beside this one.
+const windowBinary = "idlenode-window"
+
+// runWindow starts the window program with the same arguments (--home,
+// --tab, --log-level) and waits for it: the window is a process of its own
+// so that this binary, always running as the service, never links fyne.
 func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("window", stderr)
-	home := homeFlag(fs)
-	tab := fs.String("tab", "", "the tab to show: "+strings.Join(window.Tabs, ", ")+" (default: the dashboard, or the first run for a new node)")
-	level := fs.String("log-level", "warn", "debug, info, warn or error")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	log, err := newLogger(stderr, *level)
+	path, err := findWindow()
 	if err != nil {
 		return err
 	}
-	paths, err := app.DefaultPaths(*home)
-	if err != nil {
-		return err
+	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return exitError{Code: ee.ExitCode()}
 	}
-	fa := fyneapp.NewWithID("org.idlenode.window")
-	u, err := window.New(fa, localapi.NewClient(paths.Socket()), window.Options{Tab: *tab, Log: log.With("component", "window")})
-	if errors.Is(err, window.ErrUnknownTab) {
-		return exitError{Code: 2, Msg: "--tab " + *tab + ": " + err.Error()}
-	}
-	if err != nil {
-		return err
-	}
-	signalled := ctx
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go u.Run(ctx)
-	go func() { // a signal closes the window like its close button
-		<-ctx.Done()
-		if signalled.Err() != nil {
-			fyne.Do(fa.Quit)
+	return err
+}
+
+// findWindow looks beside this executable first (bin/, /usr/bin), then on
+// the PATH.
+func findWindow() (string, error) {
+	if exe, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(exe), windowBinary)
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p, nil
 		}
-	}()
-	u.Window().ShowAndRun()
-	return nil
+	}
+	if p, err := exec.LookPath(windowBinary); err == nil {
+		return p, nil
+	}
+	return "", fmt.Errorf("the window program %s is not installed beside idlenode or on the PATH (make build puts it in bin/)", windowBinary)
 }

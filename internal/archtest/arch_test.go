@@ -49,6 +49,9 @@ func TestDependencyDirection(t *testing.T) {
 			banned: []string{mod + "app", mod + "worker", mod + "wallet", mod + "ui"}},
 		{from: []string{"worker", "wallet"}, banned: []string{mod + "app", mod + "ui"}},
 		{from: []string{"protocol"}, banned: []string{mod + "coordinator"}},
+		// The always-on service, the CLI and every sandbox child are the
+		// idlenode binary: fyne lives in idlenode-window only.
+		{from: []string{"cmd/idlenode", "ui/tray", "ui/format"}, banned: []string{"fyne.io/fyne", mod + "ui/window"}},
 	}
 	for _, p := range list(t) {
 		rel := strings.TrimPrefix(p.ImportPath, mod)
