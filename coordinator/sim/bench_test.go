@@ -14,7 +14,7 @@ func BenchmarkRoundTrips(b *testing.B) {
 		b.Run(sync, func(b *testing.B) {
 			var last sim.BenchResult
 			for b.Loop() {
-				r, err := sim.Bench(context.Background(), sim.BenchOptions{Jobs: 2000, Synchronous: sync})
+				r, err := sim.Bench(context.Background(), sim.BenchOptions{Jobs: 4000, Synchronous: sync})
 				if err != nil {
 					b.Fatal(err)
 				}
