@@ -9,7 +9,7 @@ export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g -Wno-deprecated-declarations}"
 out=${BENCH_OUT:-/dev/null}
 {
   # Node core: policy decision cost, input-to-stop latency (p50/p99 ms).
-  go test -run '^$' -bench . -benchmem -count 3 ./app/ ./app/policy/ ./app/idle/
+  go test -run '^$' -bench . -benchmem -count 3 ./app/ ./app/policy/ ./app/idle/ ./ui/...
   # Coordinator: round trips per second, lease latency, replication factor.
   go test -run '^$' -bench . -benchmem -count 1 ./coordinator/...
   # Wallet: gas and time of claim, stake, unstake, withdraw on the dev chain.
