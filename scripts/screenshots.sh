@@ -3,7 +3,8 @@
 # service and one window per tab, and save a PNG of each tab into OUTDIR.
 # Needs Xvfb, xdotool and imagemagick; runs itself under dbus-run-session
 # when no session bus is set (fyne otherwise starts a bus that outlives it).
-# IDLENODE_BIN names a built binary; without it one is built.
+# IDLENODE_BIN names a built idlenode (with idlenode-window beside it);
+# without it both are built.
 set -eu
 out=${1:?usage: scripts/screenshots.sh OUTDIR}
 if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
@@ -13,7 +14,7 @@ mkdir -p "$out"
 tmp=$(mktemp -d)
 bin=${IDLENODE_BIN:-}
 if [ -z "$bin" ]; then
-	CGO_CFLAGS="-O2 -g -Wno-deprecated-declarations" go build -o "$tmp/idlenode" ./cmd/idlenode
+	CGO_CFLAGS="-O2 -g -Wno-deprecated-declarations" go build -o "$tmp/" ./cmd/idlenode ./cmd/idlenode-window
 	bin=$tmp/idlenode
 fi
 disp=":$((50 + $$ % 200))"
