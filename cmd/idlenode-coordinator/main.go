@@ -191,6 +191,7 @@ func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.Synchronous, "sync", "FULL", "SQLite synchronous: FULL or NORMAL")
 	fs.Int64Var(&o.TrustAfter, "trust-after", 20, "accepted replicas before single-replica jobs (-1: off)")
 	fs.Float64Var(&o.SpotCheck, "spot-check", 0.1, "share of a trusted node's jobs still replicated")
+	fs.BoolVar(&o.Parallel, "parallel", false, "nodes run a lease's assignments at once, like multi-core nodes")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ type BenchOptions struct {
 	TrustAfter  int64   // default 20
 	SpotCheck   float64 // default 0.1
 	Dir         string  // database directory; default a temp dir removed after
+	Parallel    bool    // nodes run their assignments at once (multi-core nodes)
 }
 
 // BenchResult is what Bench measured after warm-up.
@@ -120,7 +121,7 @@ func Bench(ctx context.Context, o BenchOptions) (BenchResult, error) {
 		if err != nil {
 			return res, fmt.Errorf("bench: %w", err)
 		}
-		n := &Node{Client: c, Max: o.Max, Wait: 1}
+		n := &Node{Client: c, Max: o.Max, Wait: 1, Parallel: o.Parallel}
 		nodes = append(nodes, n)
 		wg.Go(func() { _ = n.Run(nctx) })
 	}

@@ -10,11 +10,14 @@ import (
 // BenchmarkRoundTrips reports round trips per second (lease + result +
 // validation) of a real coordinator on loopback with 32 simulated nodes.
 func BenchmarkRoundTrips(b *testing.B) {
-	for _, sync := range []string{"FULL", "NORMAL"} {
-		b.Run(sync, func(b *testing.B) {
+	for _, c := range []struct {
+		name, sync string
+		parallel   bool
+	}{{"FULL", "FULL", false}, {"NORMAL", "NORMAL", false}, {"FULL-parallel-nodes", "FULL", true}} {
+		b.Run(c.name, func(b *testing.B) {
 			var last sim.BenchResult
 			for b.Loop() {
-				r, err := sim.Bench(context.Background(), sim.BenchOptions{Jobs: 4000, Synchronous: sync})
+				r, err := sim.Bench(context.Background(), sim.BenchOptions{Jobs: 4000, Synchronous: c.sync, Parallel: c.parallel})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -46,6 +46,7 @@ type Node struct {
 	VanishRate float64       // Vanish: share of jobs dropped
 	Max        int           // assignments per lease, default 4
 	Wait       int           // long-poll seconds, default 1
+	Parallel   bool          // run a lease's assignments at once, like a node with many cores
 	// Run1, if set, computes an honest output instead of Output (for
 	// example by running a real program).
 	Run1 func(ctx context.Context, spec protocol.JobSpec) ([]byte, error)
@@ -91,6 +92,14 @@ func (n *Node) Run(ctx context.Context) error {
 			n.mu.Unlock()
 		}
 		n.Leased.Add(int64(len(as)))
+		if n.Parallel {
+			var wg sync.WaitGroup
+			for _, a := range as {
+				wg.Go(func() { _ = n.work(ctx, a) })
+			}
+			wg.Wait()
+			continue
+		}
 		for _, a := range as {
 			if err := n.work(ctx, a); err != nil && ctx.Err() == nil && !errors.Is(err, client.ErrLeaseGone) {
 				pause(ctx, 50*time.Millisecond)
