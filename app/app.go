@@ -127,9 +127,23 @@ func (a *App) Run(ctx context.Context) error {
 	a.full(ctx)
 	slow := time.NewTicker(a.d.Tick)
 	defer slow.Stop()
+	// The input poll runs only while jobs may run: waiting, the node wakes
+	// once a second and no more.
 	fast := time.NewTicker(a.d.FastTick)
 	defer fast.Stop()
+	polling := true
 	for {
+		a.mu.Lock()
+		want := a.decision.Work && a.d.Input != nil
+		a.mu.Unlock()
+		if want != polling {
+			if want {
+				fast.Reset(a.d.FastTick)
+			} else {
+				fast.Stop()
+			}
+			polling = want
+		}
 		select {
 		case <-ctx.Done():
 			if a.d.Worker != nil {

@@ -8,7 +8,10 @@ import (
 // flushOutbox reports results that could not be reported when they were
 // finished (the coordinator was unreachable), with backoff, until ctx ends.
 func (w *Worker) flushOutbox(ctx context.Context) {
-	wait := 2 * time.Second
+	// Jobs report their own results; this loop only retries what they
+	// could not deliver, so it can look rarely.
+	const base = 10 * time.Second
+	wait := base
 	for {
 		select {
 		case <-ctx.Done():
@@ -51,7 +54,7 @@ func (w *Worker) flushOutbox(ctx context.Context) {
 		if failed {
 			wait = min(wait*2, w.cfg.MaxBackoff)
 		} else {
-			wait = 2 * time.Second
+			wait = base
 		}
 	}
 }
