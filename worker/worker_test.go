@@ -370,7 +370,7 @@ func (f *flaky) Earnings(ctx context.Context, a common.Address) (protocol.Earnin
 func TestOfflineKeepsResults(t *testing.T) {
 	e := startCoordinator(t)
 	f := &flaky{Client: newClient(t, e.url)}
-	n := startNode(t, e, f, "", nil)
+	n := startNode(t, e, f, "", func(c *Config) { c.MaxBackoff = 2 * time.Second })
 	id := e.submit(1, "steps", "15")
 	n.w.SetAllowed(true, "idle")
 	waitFor(t, "job running", time.Minute, func() bool { return len(n.w.Ours()) == 1 })
