@@ -9,6 +9,7 @@ PKGS=(
   xvfb x11-utils xdotool imagemagick                  # real windows and screenshots in tests
   dbus dbus-x11 gnome-keyring libsecret-tools         # a real Secret Service for the keyring
   clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 # C -> wasm32-wasi kernels for benchmarks
+  postgresql                                          # the coordinator's PostgreSQL store, tested against a real server
 )
 
 missing=()
