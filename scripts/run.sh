@@ -20,7 +20,7 @@ trap cleanup EXIT INT TERM
 
 echo "==> dev network: coordinator on http://$LISTEN with a dev chain and demo jobs (log: $DEV/coordinator.log)"
 rm -f "$DEV/coord/network.json"
-"$BIN/idlenode-coordinator" serve --dev --demo --listen "$LISTEN" --data "$DEV/coord" >"$DEV/coordinator.log" 2>&1 &
+"$BIN/idlenode-coordinator" serve --dev --demo --demo-replicas 1 --demo-reward 50000000000000000 --listen "$LISTEN" --data "$DEV/coord" >"$DEV/coordinator.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 300); do
   [ -s "$DEV/coord/network.json" ] && grep -q rpc_url "$DEV/coord/network.json" && break

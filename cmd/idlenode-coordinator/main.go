@@ -102,6 +102,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	sync := fs.String("sync", "FULL", "durability: FULL (every acknowledged write survives power loss) or NORMAL (survives process crashes; no fsync per write)")
 	leaseTTL := fs.Duration("lease-ttl", 60*time.Second, "lease time before a heartbeat is due")
 	withDemo := fs.Bool("demo", false, "keep a stream of demo mandelbrot jobs queued")
+	demoReplicas := fs.Int("demo-replicas", 2, "with --demo: replicas per demo job (1 for a network of one node)")
+	demoReward := fs.String("demo-reward", "1000000000000000", "with --demo: reward per replica in base units")
 	withDev := fs.Bool("dev", false, "start an in-memory dev chain with the reward contracts, and sign vouchers on it")
 	chainListen := fs.String("chain-listen", "127.0.0.1:0", "with --dev: the dev chain's JSON-RPC address")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
@@ -176,7 +178,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 		log.Info("Demo requester started", "requester", sg.Address().Hex())
-		go func() { _ = demo.Run(ctx, c, module, log, demo.Options{}) }()
+		go func() { _ = demo.Run(ctx, c, module, log, demo.Options{Replicas: *demoReplicas, Reward: *demoReward}) }()
 	}
 	return srv.Run(ctx)
 }
