@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -110,7 +111,8 @@ func keyringState(k wallet.Keyring) string {
 	}
 	// A lookup that finds nothing proves the keyring answers.
 	if _, err := k.Get("idlenode-probe", "probe"); err != nil && !errors.Is(err, wallet.ErrNotInKeyring) {
-		return "none: " + err.Error()
+		why := strings.TrimPrefix(err.Error(), wallet.ErrNoKeyring.Error()+": ")
+		return "none: " + why + " (the passphrase comes from a file or is asked for)"
 	}
 	return "OS keyring"
 }
