@@ -112,6 +112,11 @@ type NetworkState struct {
 	TokenDecimals  int    `json:"token_decimals,omitempty"`
 	Connected      bool   `json:"connected"`
 	LastError      string `json:"last_error,omitempty"`
+	// This node's record with the coordinator.
+	Accepted int64 `json:"accepted"` // replicas accepted
+	Rejected int64 `json:"rejected"` // replicas that disagreed with the quorum
+	Trusted  bool  `json:"trusted"`  // gets single-replica jobs
+	Flagged  bool  `json:"flagged"`  // returned a wrong result
 }
 
 // JobState is one job this node holds.
@@ -126,16 +131,24 @@ type JobState struct {
 
 // Totals are the node's work and earnings.
 type Totals struct {
-	JobsDone       int64       `json:"jobs_done"`
-	EarnedToday    string      `json:"earned_today"`  // base units, validated credit
-	EarnedTotal    string      `json:"earned_total"`  // base units, validated credit
-	PendingTotal   string      `json:"pending_total"` // base units, awaiting validation
-	EnergyTodayWh  float64     `json:"energy_today_wh"`
-	EnergyTotalWh  float64     `json:"energy_total_wh"`
-	CO2TodayGrams  float64     `json:"co2_today_grams"`
-	CO2TotalGrams  float64     `json:"co2_total_grams"`
-	EnergyMeasured bool        `json:"energy_measured"`         // RAPL/NVML rather than an estimate
-	EarnedByDay    []DayAmount `json:"earned_by_day,omitempty"` // last 30 days, oldest first
+	JobsDone       int64        `json:"jobs_done"`
+	EarnedToday    string       `json:"earned_today"`  // base units, validated credit
+	EarnedTotal    string       `json:"earned_total"`  // base units, validated credit
+	PendingTotal   string       `json:"pending_total"` // base units, awaiting validation
+	EnergyTodayWh  float64      `json:"energy_today_wh"`
+	EnergyTotalWh  float64      `json:"energy_total_wh"`
+	CO2TodayGrams  float64      `json:"co2_today_grams"`
+	CO2TotalGrams  float64      `json:"co2_total_grams"`
+	EnergyMeasured bool         `json:"energy_measured"`         // RAPL/NVML rather than an estimate
+	EarnedByDay    []DayAmount  `json:"earned_by_day,omitempty"` // last 30 days, oldest first
+	RecentJobs     []JobEarning `json:"recent_jobs,omitempty"`   // latest credited jobs, newest first
+}
+
+// JobEarning is what one job earned.
+type JobEarning struct {
+	JobID  string    `json:"job_id"`
+	Amount string    `json:"amount"` // base units
+	At     time.Time `json:"at"`
 }
 
 // DayAmount is one day's earnings.

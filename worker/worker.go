@@ -40,6 +40,7 @@ type Coordinator interface {
 	PutBlob(ctx context.Context, data []byte) (string, error)
 	GetBlob(ctx context.Context, hash string, max int64) ([]byte, error)
 	Earnings(ctx context.Context, addr common.Address) (protocol.Earnings, error)
+	Node(ctx context.Context, addr common.Address) (protocol.NodeInfo, error)
 }
 
 // Process is a running sandboxed job. *sandbox.Proc implements it.
@@ -116,6 +117,7 @@ type Worker struct {
 	yieldCount int
 	earnings   protocol.Earnings
 	earningsAt time.Time
+	record     protocol.NodeInfo
 	runCtx     context.Context
 	wg         sync.WaitGroup
 }
@@ -373,6 +375,11 @@ type Status struct {
 	YieldLast time.Duration
 	YieldP99  time.Duration
 	Yields    int
+	// Record is this node's standing with the coordinator: results
+	// accepted and rejected, trusted, flagged for a wrong result.
+	Record protocol.NodeInfo
+	// RecentJobs are the latest credited jobs, newest first.
+	RecentJobs []protocol.JobEarning
 }
 
 // JobStatus is one job the node holds.
@@ -410,6 +417,7 @@ func (w *Worker) Status() Status {
 		Offline:   w.offline,
 		Problem:   w.problem,
 		Yields:    w.yieldCount,
+		Record:    w.record,
 	}
 	for _, j := range w.jobs {
 		st.Jobs = append(st.Jobs, j.status(now))
@@ -422,6 +430,7 @@ func (w *Worker) Status() Status {
 	}
 	earn := w.earnings
 	w.mu.Unlock()
+	st.RecentJobs = earn.Jobs[:min(len(earn.Jobs), 20)]
 	sort.Slice(st.Jobs, func(i, k int) bool { return st.Jobs[i].StartedAt.Before(st.Jobs[k].StartedAt) })
 	st.Totals = w.ledger.totals(now, earn)
 	return st
@@ -441,6 +450,14 @@ func (w *Worker) refreshEarnings(ctx context.Context) {
 			w.ledger.settle(e)
 		} else if ctx.Err() == nil {
 			w.log.Debug("Earnings not read", "err", err)
+		}
+		if rec, err := w.cfg.Coordinator.Node(ctx, w.cfg.Coordinator.Address()); err == nil {
+			w.mu.Lock()
+			if rec.Flagged && !w.record.Flagged {
+				w.log.Warn("The network flagged this node for a wrong result", "valid", rec.Valid, "invalid", rec.Invalid)
+			}
+			w.record = rec
+			w.mu.Unlock()
 		}
 		select {
 		case <-ctx.Done():

@@ -265,6 +265,13 @@ func TestJobsRunAndValidate(t *testing.T) {
 	if !sa.Connected || sa.Offline {
 		t.Fatalf("connection state: %+v", sa)
 	}
+	waitFor(t, "the node's record", time.Minute, func() bool { r := a.w.Status().Record; return r.Valid > 0 })
+	if r := a.w.Status().Record; r.Flagged || r.Invalid != 0 {
+		t.Fatalf("an honest node flagged: %+v", r)
+	}
+	if js := a.w.Status().RecentJobs; len(js) == 0 || js[0].Amount == "" {
+		t.Fatalf("no per-job earnings: %+v", js)
+	}
 }
 
 // procState reads a process's scheduler state letter from /proc.

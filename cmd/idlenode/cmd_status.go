@@ -124,6 +124,16 @@ func printStatus(w io.Writer, st app.State, live bool) {
 			tokens(st.Totals.EarnedTotal, dec), sym, tokens(st.Totals.EarnedToday, dec), tokens(st.Totals.PendingTotal, dec),
 			st.Totals.EnergyTotalWh, st.Totals.CO2TotalGrams)
 	}
+	if n := st.Network; n.Accepted+n.Rejected > 0 || n.Flagged {
+		standing := "in good standing"
+		switch {
+		case n.Flagged:
+			standing = "FLAGGED for a wrong result"
+		case n.Trusted:
+			standing = "trusted (single-replica jobs)"
+		}
+		fmt.Fprintf(w, "Record:    %d results accepted, %d rejected; %s\n", n.Accepted, n.Rejected, standing)
+	}
 	if st.Yield.Count > 0 {
 		fmt.Fprintf(w, "Yield:     %d suspends, last %.1f ms, p99 %.1f ms\n", st.Yield.Count, st.Yield.LastMS, st.Yield.P99MS)
 	}

@@ -261,6 +261,7 @@ func workerStatus(s worker.Status) app.WorkerStatus {
 		Network: app.NetworkState{
 			Name: s.Network.Name, CoordinatorURL: s.Network.CoordinatorURL, ChainID: s.Network.ChainID,
 			TokenSymbol: s.Network.TokenSymbol, TokenDecimals: s.Network.TokenDecimals, Connected: s.Connected,
+			Accepted: s.Record.Valid, Rejected: s.Record.Invalid, Trusted: s.Record.Trusted, Flagged: s.Record.Flagged,
 		},
 		Offline: s.Offline,
 		Problem: s.Problem,
@@ -277,6 +278,9 @@ func workerStatus(s worker.Status) app.WorkerStatus {
 	}
 	if s.Offline {
 		out.Network.LastError = s.Problem
+	}
+	for _, j := range s.RecentJobs {
+		out.Totals.RecentJobs = append(out.Totals.RecentJobs, app.JobEarning{JobID: j.JobID, Amount: j.Amount, At: j.At})
 	}
 	for _, d := range s.Totals.EarnedByDay {
 		out.Totals.EarnedByDay = append(out.Totals.EarnedByDay, app.DayAmount{Day: d.Day, Amount: d.Amount})

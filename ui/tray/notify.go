@@ -28,6 +28,11 @@ func NotesFor(prev, cur app.State) []Note {
 	if cur.State == app.PhaseOffline && prev.State != app.PhaseOffline {
 		out = append(out, Note{Summary: "idlenode is offline", Body: cur.Reason, Urgent: true})
 	}
+	if cur.Network.Flagged && !prev.Network.Flagged {
+		out = append(out, Note{Summary: "The network flagged this node",
+			Body: fmt.Sprintf("%d of its results disagreed with other nodes. Faulty memory or overclocking can cause this; staked tokens may be slashed.", cur.Network.Rejected),
+			Urgent: true})
+	}
 	if cur.SettingsProblem != "" && cur.SettingsProblem != prev.SettingsProblem {
 		out = append(out, Note{Summary: "idlenode settings had a problem", Body: cur.SettingsProblem, Urgent: true})
 	}

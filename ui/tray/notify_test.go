@@ -35,6 +35,10 @@ func TestNotesFor(t *testing.T) {
 		{"received, not claimed", app.State{Network: net, Wallet: wallet("3", "1")}, app.State{Network: net, Wallet: wallet("3", "5")}, nil},
 		{"new wallet", app.State{Network: net}, app.State{Network: net, Wallet: wallet("0", "5")}, nil},
 		{"garbage amounts", app.State{Wallet: wallet("x", "1")}, app.State{Wallet: wallet("0", "5")}, nil},
+		{"flagged", app.State{}, app.State{Network: app.NetworkState{Flagged: true, Rejected: 2}},
+			[]Note{{Summary: "The network flagged this node",
+				Body: "2 of its results disagreed with other nodes. Faulty memory or overclocking can cause this; staked tokens may be slashed.", Urgent: true}}},
+		{"still flagged", app.State{Network: app.NetworkState{Flagged: true}}, app.State{Network: app.NetworkState{Flagged: true}}, nil},
 		{"wallet error", app.State{}, app.State{Wallet: app.WalletState{Error: "chain unreachable"}},
 			[]Note{{Summary: "idlenode wallet problem", Body: "chain unreachable", Urgent: true}}},
 	} {
