@@ -40,7 +40,7 @@ func TestMain(m *testing.M) {
 
 func build(t *testing.T) {
 	t.Helper()
-	cmd := exec.Command("go", "build", "-o", binDir+"/", "../cmd/idlenode", "../cmd/idlenode-coordinator", "../cmd/idlectl")
+	cmd := exec.Command("go", "build", "-o", binDir+"/", "../cmd/idlenode", "../cmd/idlenode-window", "../cmd/idlenode-coordinator", "../cmd/idlectl")
 	cmd.Env = append(os.Environ(), "CGO_CFLAGS=-O2 -g -Wno-deprecated-declarations")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
