@@ -26,8 +26,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/idlenode/idlenode/app"
@@ -86,29 +84,6 @@ func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	s.mux.ServeHTTP(w, r)
-}
-
-// Listen opens the owner-only socket at path. A stale socket left by a
-// crashed service is removed; a live one means another service runs, which
-// is ErrAlreadyRunning.
-func Listen(path string) (net.Listener, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("local API: %w", err)
-	}
-	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
-		c.Close()
-		return nil, ErrAlreadyRunning
-	}
-	_ = os.Remove(path)
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		return nil, fmt.Errorf("local API: %w", err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		ln.Close()
-		return nil, fmt.Errorf("local API: %w", err)
-	}
-	return ln, nil
 }
 
 // ErrAlreadyRunning means a node service already answers on the socket.
