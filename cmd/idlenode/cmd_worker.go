@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -92,6 +91,7 @@ func workerHook(ctx context.Context, p *nodeParts, deps *app.Deps) (func(context
 	deps.Wallet = svc
 	return func(ctx context.Context, _ *app.App, api *localapi.Server) error {
 		api.ServeWallet(svc)
+		api.ServeNetwork(&networkService{paths: p.paths, store: p.store, working: rt.workingNetwork})
 		go svc.Run(ctx)
 		return rt.Run(ctx)
 	}, nil
@@ -309,25 +309,12 @@ func runJoin(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := paths.Ensure(); err != nil {
 		return err
 	}
-	n, err := protocol.LoadNetwork(ctx, fs.Arg(0))
-	if err != nil {
-		return err
-	}
 	store, err := settings.Open(paths.Settings())
 	if err != nil {
 		return err
 	}
-	if _, err := store.Update(func(s *settings.Settings) error {
-		s.CoordinatorURL, s.RPCURL, s.NetworkFile = n.CoordinatorURL, n.RPCURL, paths.Network()
-		return nil
-	}); err != nil {
-		return err
-	}
-	data, err := json.MarshalIndent(n, "", "  ")
+	n, err := joinNetwork(ctx, paths, store, fs.Arg(0))
 	if err != nil {
-		return err
-	}
-	if err := settings.WriteFileAtomic(paths.Network(), data, 0o600); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Joined %s: coordinator %s", orDefault(n.Name, "the network"), n.CoordinatorURL)
@@ -336,7 +323,7 @@ func runJoin(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintln(stdout)
 	if _, err := localapi.NewClient(paths.Socket()).State(ctx); err == nil {
-		fmt.Fprintln(stdout, "The node service is running: restart it ('idlenode run') to work for this network.")
+		fmt.Fprintln(stdout, "The node service is running: it starts working for this network within seconds (restart it if it already worked for another).")
 	}
 	return nil
 }
