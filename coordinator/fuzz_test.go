@@ -26,6 +26,7 @@ func FuzzRequests(f *testing.F) {
 	f.Add(uint8(1), "", []byte(`{"capabilities":{"runtimes":["wasi"]},"max":1}`))
 	f.Add(uint8(2), "", []byte(`{"message":"a wants you to sign in with your Ethereum account:\n0x\n\n","signature":"0x"}`))
 	f.Add(uint8(4), "0123456789abcdef0123456789abcdef", []byte(`{"output_hash":"00","metrics":{"cpu_seconds":-1}}`))
+	f.Add(uint8(5), "0123456789abcdef0123456789abcdef", []byte(`{"state":"paused"}`))
 	f.Add(uint8(6), "../../etc/passwd", []byte{})
 	f.Fuzz(func(t *testing.T, which uint8, arg string, body []byte) {
 		rt := routes[int(which)%len(routes)]

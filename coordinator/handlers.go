@@ -1,6 +1,7 @@
 package coordinator
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -209,6 +210,27 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
+// decodeOptional is decode for a body that may be empty (or only white
+// space), which leaves v as it is.
+func (s *Server) decodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
+	br := bufio.NewReader(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	for {
+		b, err := br.ReadByte()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if b != ' ' && b != '\t' && b != '\r' && b != '\n' {
+			_ = br.UnreadByte()
+			break
+		}
+	}
+	r.Body = io.NopCloser(br)
+	return s.decode(w, r, v)
+}
+
 func pathAddress(r *http.Request) (common.Address, error) {
 	a := r.PathValue("address")
 	if !common.IsHexAddress(a) {
@@ -381,7 +403,7 @@ func (s *Server) handleJob(w http.ResponseWriter, r *http.Request, _ common.Addr
 		return err
 	}
 	writeJSON(w, http.StatusOK, protocol.JobStatus{ID: j.ID, Requester: j.Requester, Spec: j.Spec, State: j.State,
-		OutputHash: j.OutputHash, Error: j.Error, Target: j.Target, Results: j.Results, CreatedAt: j.CreatedAt, DoneAt: j.DoneAt})
+		OutputHash: j.OutputHash, Error: j.Error, Target: j.Target, Results: j.Results, CreatedAt: j.CreatedAt, DoneAt: j.DoneAt, Suspended: j.Suspended})
 	return nil
 }
 
@@ -454,9 +476,17 @@ func (s *Server) handleHeartbeat(w http.ResponseWriter, r *http.Request, who com
 	if err != nil {
 		return err
 	}
+	// The body is optional: old nodes send none.
+	var req protocol.HeartbeatRequest
+	if err := s.decodeOptional(w, r, &req); err != nil {
+		return err
+	}
+	if err := req.Validate(); err != nil {
+		return err
+	}
 	now := s.cfg.Now()
 	dl := now.Add(s.cfg.LeaseTTL)
-	if err := s.store.Heartbeat(r.Context(), id, who.Hex(), dl, now); err != nil {
+	if err := s.store.Heartbeat(r.Context(), id, who.Hex(), dl, now, req.State); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, protocol.LeaseState{LeaseID: id, Deadline: dl.UTC()})

@@ -40,7 +40,16 @@ func newMetrics(reg *prometheus.Registry, st store.Store) (*metrics, error) {
 		}
 		return float64(s.Open)
 	})
-	for _, c := range []prometheus.Collector{m.requests, m.latency, m.leased, m.expired, m.results, m.settled, m.jobs, jobsGauge,
+	suspendedGauge := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "idlenode_leases_suspended", Help: "Active leases whose node said it suspended the replica."}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		s, err := st.Stats(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(s.SuspendedLeases)
+	})
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.leased, m.expired, m.results, m.settled, m.jobs, jobsGauge, suspendedGauge,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		if err := reg.Register(c); err != nil {
 			return nil, err

@@ -188,6 +188,10 @@ type JobStatus struct {
 	Results    int       `json:"results"`               // results received
 	CreatedAt  time.Time `json:"created_at"`
 	DoneAt     time.Time `json:"done_at,omitzero"`
+	// Suspended counts the job's live replicas whose node last said it
+	// had suspended them (its owner came back); they keep their leases
+	// until the node gives them back or they expire.
+	Suspended int `json:"suspended"`
 }
 
 // Capabilities describe what a node can run.
@@ -234,6 +238,27 @@ type Assignment struct {
 // LeaseResponse is the answer to POST /v1/leases.
 type LeaseResponse struct {
 	Assignments []Assignment `json:"assignments"`
+}
+
+// Replica states a node reports with a heartbeat.
+const (
+	ReplicaRunning   = "running"   // the job's processes run (or download)
+	ReplicaSuspended = "suspended" // the node's owner is back: processes stopped
+)
+
+// HeartbeatRequest is the optional body of POST /v1/leases/{id}/heartbeat.
+// An empty body, or an empty State, leaves the recorded state as it was.
+type HeartbeatRequest struct {
+	State string `json:"state,omitempty"` // ReplicaRunning or ReplicaSuspended
+}
+
+// Validate checks the state.
+func (r HeartbeatRequest) Validate() error {
+	switch r.State {
+	case "", ReplicaRunning, ReplicaSuspended:
+		return nil
+	}
+	return invalid("state must be %q or %q, not %q", ReplicaRunning, ReplicaSuspended, truncate(r.State))
 }
 
 // LeaseState answers a heartbeat.

@@ -41,6 +41,7 @@ type Job struct {
 	Target     int    // replicas wanted now
 	Cap        int
 	Active     int // live leases
+	Suspended  int // live leases whose node said it suspended them
 	Results    int // results received
 	OutputHash string
 	Error      string
@@ -135,6 +136,7 @@ type Stats struct {
 	Results            int64 // all results received
 	Credited           int64 // credited replicas
 	ActiveLeases       int64
+	SuspendedLeases    int64 // active leases whose node said it suspended them
 }
 
 // Store is the coordinator's durable state. Implementations are safe for
@@ -146,9 +148,12 @@ type Store interface {
 	// Lease hands out at most q.Max replicas of open jobs that still need
 	// one, never two replicas of one job to the same node.
 	Lease(ctx context.Context, q LeaseQuery) ([]Lease, error)
-	// Heartbeat moves an active lease's deadline; ErrLeaseGone if it is
-	// no longer active, ErrNotYours if node does not hold it.
-	Heartbeat(ctx context.Context, leaseID, node string, deadline, now time.Time) error
+	// Heartbeat moves an active lease's deadline and records the
+	// replica's state (protocol.ReplicaRunning or ReplicaSuspended; ""
+	// keeps the recorded one); ErrLeaseGone if it is no longer active,
+	// ErrNotYours if node does not hold it. The state never changes the
+	// deadline rules.
+	Heartbeat(ctx context.Context, leaseID, node string, deadline, now time.Time, state string) error
 	// GiveBack requeues an active lease.
 	GiveBack(ctx context.Context, leaseID, node string, now time.Time) error
 	// Expire requeues leases past their deadline and fails jobs past theirs.

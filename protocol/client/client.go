@@ -378,10 +378,23 @@ func (c *Client) Lease(ctx context.Context, req protocol.LeaseRequest) ([]protoc
 	return resp.Assignments, err
 }
 
-// Heartbeat extends a lease; ErrLeaseGone means stop working on it.
+// Heartbeat extends a lease; ErrLeaseGone means stop working on it. It
+// sends no body: the replica's recorded state stays as it was.
 func (c *Client) Heartbeat(ctx context.Context, leaseID string) (protocol.LeaseState, error) {
 	var st protocol.LeaseState
 	err := c.do(ctx, "heartbeat", http.MethodPost, "/v1/leases/"+url.PathEscape(leaseID)+"/heartbeat", true, nil, &st)
+	return st, err
+}
+
+// HeartbeatState extends a lease and records the replica's state,
+// protocol.ReplicaRunning or protocol.ReplicaSuspended.
+func (c *Client) HeartbeatState(ctx context.Context, leaseID, state string) (protocol.LeaseState, error) {
+	req := protocol.HeartbeatRequest{State: state}
+	if err := req.Validate(); err != nil {
+		return protocol.LeaseState{}, fmt.Errorf("heartbeat: %w", err)
+	}
+	var st protocol.LeaseState
+	err := c.do(ctx, "heartbeat", http.MethodPost, "/v1/leases/"+url.PathEscape(leaseID)+"/heartbeat", true, req, &st)
 	return st, err
 }
 

@@ -113,6 +113,11 @@ type Dialect struct {
 	LockSuffix string
 }
 
+// MigrationLeaseSuspended records each lease's replica state (1:
+// suspended by its node). The same statement serves every dialect, which
+// each append it to their Migrations.
+const MigrationLeaseSuspended = `ALTER TABLE leases ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;`
+
 // New wraps a write pool (it is limited to one connection) and a read
 // pool, runs the migrations, and starts the writer.
 func New(ctx context.Context, w, r *sql.DB, d Dialect) (*Store, error) {
@@ -316,7 +321,8 @@ func (s *Store) CreateJobs(ctx context.Context, jobs []store.NewJob, now time.Ti
 	return nil
 }
 
-const jobCols = `id, requester, spec, state, target, cap, active, results, output_hash, error, created_at, done_at`
+const jobCols = `id, requester, spec, state, target, cap, active, results, output_hash, error, created_at, done_at,
+	(SELECT count(*) FROM leases l WHERE l.job_id = jobs.id AND l.state = 'active' AND l.suspended = 1)`
 
 type scanner interface{ Scan(...any) error }
 
@@ -324,7 +330,7 @@ func scanJob(r scanner) (store.Job, error) {
 	var j store.Job
 	var spec string
 	var created, done int64
-	if err := r.Scan(&j.ID, &j.Requester, &spec, &j.State, &j.Target, &j.Cap, &j.Active, &j.Results, &j.OutputHash, &j.Error, &created, &done); err != nil {
+	if err := r.Scan(&j.ID, &j.Requester, &spec, &j.State, &j.Target, &j.Cap, &j.Active, &j.Results, &j.OutputHash, &j.Error, &created, &done, &j.Suspended); err != nil {
 		return j, err
 	}
 	if err := json.Unmarshal([]byte(spec), &j.Spec); err != nil {
@@ -502,7 +508,17 @@ func leaseOwner(ctx context.Context, tx wtx, leaseID, node string) (job, state s
 }
 
 // Heartbeat implements store.Store.
-func (s *Store) Heartbeat(ctx context.Context, leaseID, node string, deadline, now time.Time) error {
+func (s *Store) Heartbeat(ctx context.Context, leaseID, node string, deadline, now time.Time, state string) error {
+	suspended := -1 // keep
+	switch state {
+	case "":
+	case protocol.ReplicaRunning:
+		suspended = 0
+	case protocol.ReplicaSuspended:
+		suspended = 1
+	default:
+		return fmt.Errorf("heartbeat: state %q: %w", state, protocol.ErrInvalid)
+	}
 	err := s.tx(ctx, func(tx wtx) error {
 		_, state, err := leaseOwner(ctx, tx, leaseID, node)
 		if err != nil {
@@ -515,7 +531,11 @@ func (s *Store) Heartbeat(ctx context.Context, leaseID, node string, deadline, n
 		if state != "active" || dl <= ms(now) {
 			return fmt.Errorf("lease %s is %s: %w", leaseID, stateWord(state, dl, now), store.ErrLeaseGone)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE leases SET deadline = ? WHERE id = ?`, ms(deadline), leaseID)
+		if suspended < 0 {
+			_, err = tx.ExecContext(ctx, `UPDATE leases SET deadline = ? WHERE id = ?`, ms(deadline), leaseID)
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE leases SET deadline = ?, suspended = ? WHERE id = ?`, ms(deadline), suspended, leaseID)
+		}
 		return err
 	})
 	if err != nil {
@@ -763,7 +783,8 @@ func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
 		(SELECT count(*) FROM jobs WHERE state = 'failed'),
 		(SELECT count(*) FROM results),
 		(SELECT count(*) FROM credits),
-		(SELECT count(*) FROM leases WHERE state = 'active')`)).Scan(&st.Open, &st.Done, &st.Failed, &st.Results, &st.Credited, &st.ActiveLeases)
+		(SELECT count(*) FROM leases WHERE state = 'active'),
+		(SELECT count(*) FROM leases WHERE state = 'active' AND suspended = 1)`)).Scan(&st.Open, &st.Done, &st.Failed, &st.Results, &st.Credited, &st.ActiveLeases, &st.SuspendedLeases)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)
 	}

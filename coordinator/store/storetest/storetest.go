@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"LeaseMaxAndMemory", testLeaseMaxAndMemory},
 		{"ExpireRequeues", testExpire},
 		{"HeartbeatExtends", testHeartbeat},
+		{"HeartbeatRecordsSuspended", testSuspended},
 		{"GiveBack", testGiveBack},
 		{"QuorumCreditsOnce", testQuorum},
 		{"DisagreementAddsReplica", testDisagreement},
@@ -169,7 +170,7 @@ func testExpire(t *testing.T, s store.Store) {
 	if len(lease(t, s, "B", 1, t0.Add(2*time.Minute))) != 1 {
 		t.Fatal("expired lease not requeued")
 	}
-	if err := s.Heartbeat(context.Background(), a[0].ID, "A", t0.Add(3*time.Minute), t0.Add(2*time.Minute)); !errors.Is(err, store.ErrLeaseGone) {
+	if err := s.Heartbeat(context.Background(), a[0].ID, "A", t0.Add(3*time.Minute), t0.Add(2*time.Minute), ""); !errors.Is(err, store.ErrLeaseGone) {
 		t.Fatalf("heartbeat on expired lease: %v, want ErrLeaseGone", err)
 	}
 	if _, err := s.Report(context.Background(), store.Report{LeaseID: a[0].ID, Node: "A", OutputHash: hash("late"), Now: t0.Add(2 * time.Minute)}); !errors.Is(err, store.ErrLeaseGone) {
@@ -181,10 +182,10 @@ func testHeartbeat(t *testing.T, s store.Store) {
 	create(t, s, 1, 1, 3)
 	a := lease(t, s, "A", 1, t0)
 	ctx := context.Background()
-	if err := s.Heartbeat(ctx, a[0].ID, "B", t0.Add(5*time.Minute), t0); !errors.Is(err, store.ErrNotYours) {
+	if err := s.Heartbeat(ctx, a[0].ID, "B", t0.Add(5*time.Minute), t0, ""); !errors.Is(err, store.ErrNotYours) {
 		t.Fatalf("foreign heartbeat: %v, want ErrNotYours", err)
 	}
-	if err := s.Heartbeat(ctx, a[0].ID, "A", t0.Add(5*time.Minute), t0.Add(50*time.Second)); err != nil {
+	if err := s.Heartbeat(ctx, a[0].ID, "A", t0.Add(5*time.Minute), t0.Add(50*time.Second), ""); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := s.Expire(ctx, t0.Add(2*time.Minute)); st.Leases != 0 {
@@ -193,6 +194,50 @@ func testHeartbeat(t *testing.T, s store.Store) {
 	if st, _ := s.Expire(ctx, t0.Add(6*time.Minute)); st.Leases != 1 {
 		t.Fatal("lease did not expire after the extended deadline")
 	}
+}
+
+func testSuspended(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ids := create(t, s, 1, 2, 3)
+	a := lease(t, s, "A", 1, t0)
+	b := lease(t, s, "B", 1, t0)
+	check := func(step string, wantJob int, wantStats int64) {
+		t.Helper()
+		j, err := s.Job(ctx, ids[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.Stats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.Suspended != wantJob || st.SuspendedLeases != wantStats {
+			t.Fatalf("%s: job suspended %d, stats %d; want %d, %d", step, j.Suspended, st.SuspendedLeases, wantJob, wantStats)
+		}
+	}
+	check("fresh", 0, 0)
+	hb := func(l store.Lease, node, state string, at time.Duration) {
+		t.Helper()
+		if err := s.Heartbeat(ctx, l.ID, node, t0.Add(at+time.Minute), t0.Add(at), state); err != nil {
+			t.Fatalf("heartbeat %s %q: %v", node, state, err)
+		}
+	}
+	hb(a[0], "A", protocol.ReplicaSuspended, 10*time.Second)
+	hb(b[0], "B", protocol.ReplicaSuspended, 10*time.Second)
+	check("both suspended", 2, 2)
+	hb(a[0], "A", "", 20*time.Second) // an old node's heartbeat keeps the state
+	check("empty state", 2, 2)
+	hb(b[0], "B", protocol.ReplicaRunning, 20*time.Second)
+	check("B resumed", 1, 1)
+	if err := s.Heartbeat(ctx, a[0].ID, "A", t0.Add(2*time.Minute), t0.Add(30*time.Second), "paused"); !errors.Is(err, protocol.ErrInvalid) {
+		t.Fatalf("unknown state: %v, want ErrInvalid", err)
+	}
+	check("after a bad state", 1, 1)
+	// A suspended lease expires like any other at its deadline.
+	if st, _ := s.Expire(ctx, t0.Add(81*time.Second)); st.Leases != 2 {
+		t.Fatalf("expired %d leases, want 2 (the suspended one included)", st.Leases)
+	}
+	check("expired", 0, 0)
 }
 
 func testGiveBack(t *testing.T, s store.Store) {
