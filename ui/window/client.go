@@ -7,6 +7,7 @@ import (
 	"github.com/idlenode/idlenode/app"
 	"github.com/idlenode/idlenode/app/localapi"
 	"github.com/idlenode/idlenode/app/settings"
+	"github.com/idlenode/idlenode/protocol"
 )
 
 // Client is the local API as the window uses it. *localapi.Client
@@ -20,6 +21,9 @@ type Client interface {
 	Settings(ctx context.Context) (settings.Settings, error)
 	PutSettings(ctx context.Context, s settings.Settings) (settings.Settings, error)
 	Preset(ctx context.Context, name string) (settings.Settings, error)
+
+	Network(ctx context.Context) (localapi.NetworkInfo, error)
+	JoinNetwork(ctx context.Context, source string) (protocol.Network, error)
 
 	WalletInfo(ctx context.Context) (localapi.WalletInfo, error)
 	CreateWallet(ctx context.Context, req localapi.CreateWalletRequest) (localapi.WalletInfo, error)

@@ -47,6 +47,7 @@ type firstRun struct {
 	u       *UI
 	content fyne.CanvasObject
 
+	network    *networkSetup
 	wallet     *walletSetup
 	walletDone *widget.Label
 	preset     *widget.RadioGroup
@@ -69,6 +70,7 @@ func newFirstRun(u *UI) *firstRun {
 	f.walletDone = wrapped("")
 	f.walletDone.Hide()
 	f.wallet = newWalletSetup(u, f.walletReady)
+	f.network = newNetworkSetup(u)
 	f.presetHelp = wrapped("")
 	f.what = wrapped("")
 	f.preset = widget.NewRadioGroup(settings.Presets, func(name string) {
@@ -91,11 +93,12 @@ func newFirstRun(u *UI) *firstRun {
 	title.SizeName = "headingText"
 	f.content = container.NewVBox(
 		title,
-		wrapped("idlenode lends this computer's idle time to a compute network and pays you in tokens. Four short steps:"),
-		widget.NewCard("1. Wallet", "Where your rewards go.", container.NewVBox(f.wallet.content, f.walletDone)),
-		widget.NewCard("2. How much", "You can change this any time in Settings.", container.NewVBox(f.preset, f.presetHelp, f.autostart)),
-		widget.NewCard("3. What will run, and when", "", f.what),
-		widget.NewCard("4. This machine", "", container.NewVBox(f.hw, container.NewHBox(f.bench), f.verdict)),
+		wrapped("idlenode lends this computer's idle time to a compute network and pays you in tokens. Five short steps:"),
+		widget.NewCard("1. Network", "Which compute network this computer works for.", f.network.content),
+		widget.NewCard("2. Wallet", "Where your rewards go.", container.NewVBox(f.wallet.content, f.walletDone)),
+		widget.NewCard("3. How much", "You can change this any time in Settings.", container.NewVBox(f.preset, f.presetHelp, f.autostart)),
+		widget.NewCard("4. What will run, and when", "", f.what),
+		widget.NewCard("5. This machine", "", container.NewVBox(f.hw, container.NewHBox(f.bench), f.verdict)),
 		container.NewHBox(f.finishBtn, later),
 		f.msg,
 	)

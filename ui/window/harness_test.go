@@ -16,14 +16,16 @@ import (
 	"github.com/idlenode/idlenode/app/idle/idletest"
 	"github.com/idlenode/idlenode/app/localapi"
 	"github.com/idlenode/idlenode/app/settings"
+	"github.com/idlenode/idlenode/protocol"
 )
 
 // node is a real core and local API on a Unix socket, over fake idle
 // signals, with an optional in-memory wallet behind the real wallet routes.
 type node struct {
-	app    *app.App
-	client *localapi.Client
-	wallet *memWallet
+	app     *app.App
+	client  *localapi.Client
+	wallet  *memWallet
+	network *memNetwork
 }
 
 type idleWorker struct{}
@@ -52,6 +54,8 @@ func startNode(t *testing.T, wallet *memWallet) *node {
 	if wallet != nil {
 		srv.ServeWallet(wallet)
 	}
+	network := &memNetwork{}
+	srv.ServeNetwork(network)
 	ln, err := localapi.Listen(paths.Socket())
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +66,36 @@ func startNode(t *testing.T, wallet *memWallet) *node {
 	go func() { defer wg.Done(); _ = a.Run(ctx) }()
 	go func() { defer wg.Done(); _ = srv.Serve(ctx, ln) }()
 	t.Cleanup(func() { cancel(); wg.Wait(); ln.Close() })
-	return &node{app: a, client: localapi.NewClient(paths.Socket()), wallet: wallet}
+	return &node{app: a, client: localapi.NewClient(paths.Socket()), wallet: wallet, network: network}
+}
+
+// memNetwork is a NetworkBackend that validates descriptors with the real
+// protocol.LoadNetwork (files and URLs) and keeps the joined one in memory.
+type memNetwork struct {
+	mu     sync.Mutex
+	joined *protocol.Network
+}
+
+var _ localapi.NetworkBackend = (*memNetwork)(nil)
+
+func (m *memNetwork) Network(context.Context) (protocol.Network, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.joined == nil {
+		return protocol.Network{}, false, nil
+	}
+	return *m.joined, true, nil
+}
+
+func (m *memNetwork) Join(ctx context.Context, source string) (protocol.Network, error) {
+	n, err := protocol.LoadNetwork(ctx, source)
+	if err != nil {
+		return protocol.Network{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.joined = &n
+	return n, nil
 }
 
 // newUI builds the window on the test driver with a fixed clock and

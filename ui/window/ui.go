@@ -195,17 +195,25 @@ func (u *UI) Run(ctx context.Context) {
 	}
 }
 
-// checkFirstRun shows the first run when the node has no wallet yet and
-// no tab was asked for, and fits the first run's wallet step to what the
-// service offers.
+// checkFirstRun shows the first run when the node has no wallet or no
+// network yet and no tab was asked for, and fits the first run's wallet
+// and network steps to what the service offers.
 func (u *UI) checkFirstRun(ctx context.Context) {
+	netInfo, netErr := u.c.Network(ctx)
+	switch {
+	case errors.Is(netErr, localapi.ErrNoNetworkService), netErr == nil:
+		u.do(func() { u.first.network.show(NetworkStep(netInfo, netErr)) })
+	}
 	info, err := u.c.WalletInfo(ctx)
 	switch {
 	case errors.Is(err, localapi.ErrNoWallet):
 		u.do(u.first.noWalletService)
 	case err == nil && info.Exists:
 		u.do(func() { u.first.walletReady(info) })
-	case err == nil && u.autoFirstRun:
+	}
+	needNetwork := netErr == nil && !netInfo.Joined
+	needWallet := err == nil && !info.Exists
+	if u.autoFirstRun && (needNetwork || needWallet) {
 		u.do(u.ShowFirstRun)
 	}
 }
