@@ -25,6 +25,11 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	// Where the OS can, become the window program: one process, whose
+	// id the tray started and watches.
+	if err := execReplace(path, append([]string{path}, args...)); err != nil {
+		return fmt.Errorf("start %s: %w", path, err)
+	}
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, stdout, stderr
 	err = cmd.Run()
