@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/idlenode/idlenode/internal/atomicfile"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,28 +17,9 @@ import (
 	"github.com/idlenode/idlenode/protocol"
 )
 
-// writeFileAtomic replaces path with data, owner-only, so that a crash
-// leaves the old or the new file and never a torn one.
+// writeFileAtomic replaces path with data, owner-only.
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
+	return atomicfile.Write(path, data, 0o600)
 }
 
 // blobCache keeps downloaded blobs by their sha256, checked on the way in

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/idlenode/idlenode/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -257,23 +258,9 @@ func cmdResult(ctx context.Context, g *globals, args []string, stdout, stderr io
 	return writeFileAtomic(*out, data)
 }
 
+// writeFileAtomic replaces path with data.
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".idlectl-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.Write(path, data, 0o644)
 }
 
 func cmdEarnings(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {

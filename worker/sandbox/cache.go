@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/idlenode/idlenode/internal/atomicfile"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -207,29 +208,7 @@ func (c *cache) store(name string, artifact []byte) error {
 	return nil
 }
 
-// writeFileAtomic writes b to path through a temporary file, fsync and
-// rename, owner-only.
+// writeFileAtomic replaces path with b, owner-only.
 func writeFileAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after the rename
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(path, b, 0o600)
 }
