@@ -3,6 +3,9 @@ package window
 import (
 	"context"
 	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -95,8 +98,30 @@ func (s *networkSetup) show(v NetworkStepView) {
 	}
 }
 
+// JoinSource turns what the owner typed into a source the service can
+// load: URLs as they are; file paths (also file:// URLs and ~/…) made
+// absolute, since the service runs in another directory.
+func JoinSource(typed string) string {
+	src := strings.TrimSpace(typed)
+	if src == "" || strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+		return src
+	}
+	if u, err := url.Parse(src); err == nil && u.Scheme == "file" {
+		src = u.Path
+	}
+	if rest, ok := strings.CutPrefix(src, "~"); ok && (rest == "" || rest[0] == '/' || rest[0] == filepath.Separator) {
+		if home, err := os.UserHomeDir(); err == nil {
+			src = home + rest
+		}
+	}
+	if abs, err := filepath.Abs(src); err == nil {
+		src = abs
+	}
+	return src
+}
+
 func (s *networkSetup) doJoin() {
-	src := strings.TrimSpace(s.source.Text)
+	src := JoinSource(s.source.Text)
 	if src == "" {
 		setText(s.msg, "Paste the network's address or a file path first.")
 		return

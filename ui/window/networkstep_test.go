@@ -40,6 +40,28 @@ func TestNetworkStepView(t *testing.T) {
 	}
 }
 
+func TestJoinSource(t *testing.T) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		t.Skip("no home directory")
+	}
+	wd, _ := os.Getwd()
+	for in, want := range map[string]string{
+		"":                                   "",
+		"  https://example.org/n.json \n":    "https://example.org/n.json",
+		"http://127.0.0.1:7070/network.json": "http://127.0.0.1:7070/network.json",
+		"/srv/network.json":                  "/srv/network.json",
+		"file:///srv/my%20network.json":      "/srv/my network.json",
+		"~/network.json":                     filepath.Join(home, "network.json"),
+		"network.json":                       filepath.Join(wd, "network.json"),
+		"~bob/network.json":                  filepath.Join(wd, "~bob/network.json"),
+	} {
+		if got := JoinSource(in); got != want {
+			t.Errorf("JoinSource(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 // A node with a wallet but no network gets the first run, and joins from
 // its network step: errors show inline and join nothing.
 func TestFirstRunJoinsNetwork(t *testing.T) {
