@@ -292,3 +292,24 @@ func onOff(b bool) string {
 	}
 	return "off"
 }
+
+func init() {
+	register(command{name: "quit", summary: "stop the running node service (as Quit in the tray)", run: runQuit})
+}
+
+func runQuit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("quit", stderr)
+	home := homeFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	paths, err := app.DefaultPaths(*home)
+	if err != nil {
+		return err
+	}
+	if err := localapi.NewClient(paths.Socket()).Quit(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "The node service is stopping.")
+	return nil
+}

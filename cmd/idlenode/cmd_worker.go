@@ -185,7 +185,7 @@ func (r *nodeRuntime) prepare(ctx context.Context) (*worker.Worker, error) {
 	p := r.p
 	n, err := protocol.LoadNetwork(ctx, p.paths.Network())
 	if errors.Is(err, fs.ErrNotExist) {
-		r.setSetup("Not part of a network yet: run 'idlenode join FILE|URL'")
+		r.setSetup("Not part of a network yet: join one in the window or with 'idlenode join FILE|URL'")
 		return nil, nil
 	}
 	if err != nil {
@@ -309,11 +309,24 @@ func runJoin(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := paths.Ensure(); err != nil {
 		return err
 	}
-	store, err := settings.Open(paths.Settings())
-	if err != nil {
-		return err
+	source := fs.Arg(0)
+	if !strings.Contains(source, "://") {
+		if abs, err := filepath.Abs(source); err == nil {
+			source = abs // the service runs in another folder
+		}
 	}
-	n, err := joinNetwork(ctx, paths, store, fs.Arg(0))
+	// Through the running service when there is one: it owns the settings
+	// file and starts working for the network at once.
+	n, err := localapi.NewClient(paths.Socket()).JoinNetwork(ctx, source)
+	live := err == nil
+	if errors.Is(err, localapi.ErrNotRunning) || errors.Is(err, localapi.ErrNoNetworkService) {
+		var store *settings.Store
+		store, err = settings.Open(paths.Settings())
+		if err != nil {
+			return err
+		}
+		n, err = joinNetwork(ctx, paths, store, source)
+	}
 	if err != nil {
 		return err
 	}
@@ -322,8 +335,8 @@ func runJoin(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, ", chain %d (%s)", n.ChainID, n.TokenSymbol)
 	}
 	fmt.Fprintln(stdout)
-	if _, err := localapi.NewClient(paths.Socket()).State(ctx); err == nil {
-		fmt.Fprintln(stdout, "The node service is running: it starts working for this network within seconds (restart it if it already worked for another).")
+	if live {
+		fmt.Fprintln(stdout, "The node service is running: it starts working for this network within seconds.")
 	}
 	return nil
 }

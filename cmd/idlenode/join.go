@@ -93,7 +93,7 @@ func (s *networkService) Join(ctx context.Context, source string) (protocol.Netw
 				return protocol.Network{}, err
 			}
 			if n.CoordinatorURL != cur.CoordinatorURL || n.ChainID != cur.ChainID {
-				return protocol.Network{}, fmt.Errorf("join network: %w (%s): run 'idlenode join %s' and restart the service to switch",
+				return protocol.Network{}, fmt.Errorf("join network: %w (%s): to switch, stop the service ('idlenode quit' or Quit in the tray), run 'idlenode join %s', and restart the service",
 					ErrSwitchNetwork, orDefault(cur.Name, cur.CoordinatorURL), source)
 			}
 		}
