@@ -83,10 +83,18 @@ func New(cfg Config) (*Service, error) {
 	return s, nil
 }
 
-// Wallet returns the wallet, nil before one exists.
+// Wallet returns the wallet, nil before one exists. A wallet created or
+// imported by another process (`idlenode wallet create`) is picked up here.
 func (s *Service) Wallet() *wallet.Wallet {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.w == nil {
+		if w, err := wallet.Open(s.cfg.Dir, s.cfg.Options); err == nil {
+			s.w = w
+			s.info = s.baseInfo()
+			s.log.Info("Wallet found", "address", w.Address().Hex())
+		}
+	}
 	return s.w
 }
 

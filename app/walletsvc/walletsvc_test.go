@@ -190,6 +190,26 @@ func TestNoChainIsReportedNotFatal(t *testing.T) {
 	}
 }
 
+func TestWalletCreatedElsewhereIsFound(t *testing.T) {
+	dir := t.TempDir()
+	opts := wallet.Options{Keyring: &wallet.MemKeyring{}, LightScrypt: true}
+	svc, err := New(Config{Dir: filepath.Join(dir, "wallet"), Options: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svc.Wallet() != nil {
+		t.Fatal("a wallet before one exists")
+	}
+	// As `idlenode wallet create` does from another process.
+	w, err := wallet.Create(context.Background(), filepath.Join(dir, "wallet"), "", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := svc.Wallet(); got == nil || got.Address() != w.Address() {
+		t.Fatalf("wallet created elsewhere not found: %v", got)
+	}
+}
+
 func serve(t *testing.T, dir string, svc *Service) *localapi.Client {
 	t.Helper()
 	paths, _ := app.DefaultPaths(dir)
