@@ -6,7 +6,7 @@ GO ?= go
 export CGO_CFLAGS ?= -O2 -g -Wno-deprecated-declarations
 BIN := bin
 
-.PHONY: help deps build test test-short bench lint vet-cross run contracts clean
+.PHONY: help deps build test test-short bench lint vet-cross run contracts package clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  %-12s %s\n", $$1, $$2}'
@@ -39,5 +39,8 @@ run: deps build ## start the local dev network and the node, earning within a mi
 contracts: ## recompile the Solidity contracts (solc-js from npm) and regenerate the Go bindings
 	@./scripts/contracts.sh
 
+package: deps ## build the .deb and .rpm into dist/ (scripts/package.sh)
+	@./scripts/package.sh
+
 clean: ## remove build outputs
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist
