@@ -41,6 +41,13 @@ type job struct {
 	stopped        stopKind
 	cancel         context.CancelFunc
 	done           chan struct{}
+	// stateChanged wakes keepLease when the job is suspended or resumed,
+	// so that it tells the coordinator at once (never from SetAllowed).
+	stateChanged chan struct{}
+	// toldState is the state the coordinator has recorded for the
+	// replica, "" when unknown (a lease from the last run). Only
+	// keepLease uses it.
+	toldState string
 }
 
 func (w *Worker) jobFile(leaseID string) string {
@@ -61,8 +68,9 @@ func safeName(id string) string {
 	}, id)
 }
 
-// start registers the assignment on disk and runs it.
-func (w *Worker) start(ctx context.Context, a protocol.Assignment) {
+// start registers the assignment on disk and runs it; recovered is set
+// for a lease from the last run, whose recorded state is unknown.
+func (w *Worker) start(ctx context.Context, a protocol.Assignment, recovered bool) {
 	data, _ := json.Marshal(a)
 	if err := writeFileAtomic(w.jobFile(a.LeaseID), data); err != nil {
 		w.log.Error("Cannot record job; giving it back", "jobID", a.JobID, "err", err)
@@ -70,7 +78,11 @@ func (w *Worker) start(ctx context.Context, a protocol.Assignment) {
 		return
 	}
 	jctx, cancel := context.WithCancel(ctx)
-	j := &job{w: w, a: a, phase: "downloading", started: w.cfg.Now(), cancel: cancel, done: make(chan struct{})}
+	j := &job{w: w, a: a, phase: "downloading", started: w.cfg.Now(), cancel: cancel, done: make(chan struct{}),
+		stateChanged: make(chan struct{}, 1), toldState: protocol.ReplicaRunning}
+	if recovered {
+		j.toldState = ""
+	}
 	w.mu.Lock()
 	if !w.allowed {
 		j.suspended, j.suspendedAt = true, w.cfg.Now()
@@ -100,6 +112,7 @@ func (j *job) suspend(now time.Time) bool {
 		return false
 	}
 	j.suspended, j.suspendedAt = true, now
+	j.stateChangedLocked()
 	if j.proc == nil {
 		return false
 	}
@@ -121,6 +134,7 @@ func (j *job) resume() bool {
 	}
 	j.suspended = false
 	j.suspendedTotal += j.w.cfg.Now().Sub(j.suspendedAt)
+	j.stateChangedLocked()
 	if j.proc == nil {
 		return false
 	}
@@ -132,6 +146,15 @@ func (j *job) resume() bool {
 	}
 	j.phase = "running"
 	return true
+}
+
+// stateChangedLocked wakes keepLease without waiting: the heartbeat that
+// tells the coordinator runs there.
+func (j *job) stateChangedLocked() {
+	select {
+	case j.stateChanged <- struct{}{}:
+	default: // a wake-up is already pending
+	}
 }
 
 func (j *job) pid() int {
@@ -393,11 +416,13 @@ func (j *job) finish(ctx context.Context, giveBack bool) {
 
 // keepLease heartbeats the lease and gives it back when the job has been
 // suspended longer than the grace period, or would outlive its deadline
-// without a heartbeat.
+// without a heartbeat. When the job is suspended or resumed it heartbeats
+// at once with the new state, so the coordinator knows.
 func (j *job) keepLease(ctx context.Context) {
 	w := j.w
 	deadline := j.a.Deadline
 	next := w.cfg.Now().Add(heartbeatEvery(deadline, w.cfg.Now()))
+	var stateRetry time.Time // after a failed state heartbeat
 	t := time.NewTicker(500 * time.Millisecond)
 	defer t.Stop()
 	for {
@@ -405,6 +430,8 @@ func (j *job) keepLease(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-j.stateChanged:
+			stateRetry = time.Time{}
 		}
 		now := w.cfg.Now()
 		j.mu.Lock()
@@ -414,19 +441,42 @@ func (j *job) keepLease(ctx context.Context) {
 			go j.stop(stopGiveBack)
 			return
 		}
-		if now.Before(next) {
+		state := protocol.ReplicaRunning
+		if suspended {
+			state = protocol.ReplicaSuspended
+		}
+		tell := state != j.toldState && !now.Before(stateRetry)
+		if !tell && now.Before(next) {
 			continue
 		}
-		st, err := w.cfg.Coordinator.Heartbeat(ctx, j.a.LeaseID)
+		var st protocol.LeaseState
+		var err error
+		if tell {
+			st, err = w.cfg.Coordinator.HeartbeatState(ctx, j.a.LeaseID, state)
+		} else {
+			st, err = w.cfg.Coordinator.Heartbeat(ctx, j.a.LeaseID)
+		}
 		switch {
 		case err == nil:
 			deadline = st.Deadline
 			next = now.Add(heartbeatEvery(deadline, now))
+			if tell {
+				j.toldState = state
+				w.log.Debug("Told the coordinator the job's state", "jobID", j.a.JobID, "state", state)
+			}
 		case errors.Is(err, client.ErrLeaseGone) || errors.Is(err, client.ErrNotFound):
 			go j.stop(stopLost)
 			return
+		case tell && errors.Is(err, client.ErrBadRequest):
+			// A coordinator that refuses the state must still get plain
+			// heartbeats, or the lease would expire.
+			w.log.Warn("Coordinator refused the job's state; heartbeating without it", "jobID", j.a.JobID, "state", state, "err", err)
+			j.toldState = state
 		default:
 			next = now.Add(2 * time.Second)
+			if tell {
+				stateRetry = next
+			}
 		}
 	}
 }
@@ -467,7 +517,7 @@ func (w *Worker) recover(ctx context.Context) {
 			continue
 		}
 		w.log.Info("Resuming job from the last run", "jobID", a.JobID)
-		w.start(ctx, a)
+		w.start(ctx, a, true)
 	}
 }
 

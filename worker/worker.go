@@ -35,6 +35,9 @@ type Coordinator interface {
 	Address() common.Address
 	Lease(ctx context.Context, req protocol.LeaseRequest) ([]protocol.Assignment, error)
 	Heartbeat(ctx context.Context, leaseID string) (protocol.LeaseState, error)
+	// HeartbeatState is Heartbeat that also tells the coordinator the
+	// replica's state, protocol.ReplicaRunning or ReplicaSuspended.
+	HeartbeatState(ctx context.Context, leaseID, state string) (protocol.LeaseState, error)
 	GiveBack(ctx context.Context, leaseID string) error
 	Report(ctx context.Context, leaseID string, r protocol.ResultReport) (protocol.ResultAck, error)
 	PutBlob(ctx context.Context, data []byte) (string, error)
@@ -285,7 +288,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		backoff = time.Second
 		w.setOnline()
 		for _, a := range as {
-			w.start(ctx, a)
+			w.start(ctx, a, false)
 		}
 	}
 	w.shutdown()

@@ -248,17 +248,21 @@ func TestJobsRunAndValidate(t *testing.T) {
 			t.Fatalf("output %q", out)
 		}
 	}
+	// The replica that completes a quorum learns "accepted" from its own
+	// report, before the node rereads its earnings (2 s later): wait for
+	// the coordinator's total, never more than the ten replicas.
+	want := new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))
+	total := new(big.Int)
 	waitFor(t, "earnings and ledger", time.Minute, func() bool {
 		sa, sb := a.w.Status(), b.w.Status()
-		return sa.Totals.JobsDone+sb.Totals.JobsDone == 10 && sa.Totals.EarnedTotal != "0" && sb.Totals.EarnedTotal != "0" &&
+		total = new(big.Int).Add(sumRewards(sa.Totals.EarnedTotal), sumRewards(sb.Totals.EarnedTotal))
+		if total.Cmp(want) > 0 {
+			t.Fatalf("credited %s, more than %s", total, want)
+		}
+		return sa.Totals.JobsDone+sb.Totals.JobsDone == 10 && total.Cmp(want) == 0 &&
 			sa.Totals.Pending == "0" && sb.Totals.Pending == "0"
 	})
-	sa, sb := a.w.Status(), b.w.Status()
-	total := new(big.Int).Add(sumRewards(sa.Totals.EarnedTotal), sumRewards(sb.Totals.EarnedTotal))
-	want := new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))
-	if total.Cmp(want) != 0 {
-		t.Fatalf("credited %s, want %s", total, want)
-	}
+	sa := a.w.Status()
 	if sa.Totals.EnergyTotalWh <= 0 || sa.Totals.Measured {
 		t.Fatalf("energy not estimated: %+v", sa.Totals)
 	}
@@ -298,7 +302,20 @@ func TestSuspendResume(t *testing.T) {
 		return len(js) == 1 && js[0].Status == "running" && len(n.w.Ours()) == 1
 	})
 	pid := n.w.Ours()[0]
+	suspendedAtCoordinator := func() int {
+		js, err := e.requester.Job(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return js.Suspended
+	}
+	if got := suspendedAtCoordinator(); got != 0 {
+		t.Fatalf("coordinator shows %d suspended replicas of a running job", got)
+	}
 	n.w.SetAllowed(false, "Keyboard used")
+	// SetAllowed never waits for the network: the node tells the
+	// coordinator from the job's lease goroutine, at once.
+	waitFor(t, "the coordinator shows the replica suspended", 5*time.Second, func() bool { return suspendedAtCoordinator() == 1 })
 	// Every thread has been sent SIGSTOP when SetAllowed returns; /proc may
 	// take a moment to show the sleeping ones stopped.
 	waitFor(t, "the child stopped", 5*time.Second, func() bool { return procState(pid) == "T" })
@@ -314,7 +331,54 @@ func TestSuspendResume(t *testing.T) {
 	if s := procState(pid); s == "T" {
 		t.Fatal("child still stopped after resume")
 	}
+	waitFor(t, "the coordinator shows the replica running", 5*time.Second, func() bool { return suspendedAtCoordinator() == 0 })
 	e.waitJob(id, protocol.JobDone)
+}
+
+// TestSuspendedStateAfterOutageAndRestart: a suspend the coordinator
+// could not hear is told once it is back, and a node restarted with a
+// lease the coordinator has as suspended tells it the job runs again.
+func TestSuspendedStateAfterOutageAndRestart(t *testing.T) {
+	e := startCoordinator(t)
+	f := &flaky{Client: newClient(t, e.url)}
+	dir := t.TempDir()
+	n := startNode(t, e, f, dir, nil)
+	n.w.SetAllowed(true, "idle")
+	id := e.submit(1, "spin", "30000000000")
+	waitFor(t, "job running", time.Minute, func() bool { return len(n.w.Ours()) == 1 })
+	suspended := func() int {
+		js, err := e.requester.Job(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return js.Suspended
+	}
+	f.down.Store(true)
+	n.w.SetAllowed(false, "Keyboard used")
+	if st := n.w.Status(); st.Yields != 1 || st.Jobs[0].Status != "suspended" {
+		t.Fatalf("not suspended while offline: %+v", st)
+	}
+	time.Sleep(time.Second)
+	if got := suspended(); got != 0 {
+		t.Fatalf("coordinator shows %d suspended while the node could not tell it", got)
+	}
+	f.down.Store(false)
+	waitFor(t, "the coordinator shows the replica suspended after the outage", 10*time.Second, func() bool { return suspended() == 1 })
+
+	n.stop() // quits while suspended: the lease stays, recorded as suspended
+	if got := suspended(); got != 1 {
+		t.Fatalf("after shutdown the coordinator shows %d suspended, want 1", got)
+	}
+	again := startNode(t, e, f, dir, nil)
+	again.w.SetAllowed(true, "idle")
+	waitFor(t, "the job resumed after the restart", time.Minute, func() bool {
+		js := again.w.Status().Jobs
+		return len(js) == 1 && js[0].Status == "running"
+	})
+	waitFor(t, "the coordinator shows the restarted replica running", 10*time.Second, func() bool { return suspended() == 0 })
+	if js, err := e.requester.Job(context.Background(), id); err != nil || js.State != protocol.JobOpen || len(again.w.Ours()) != 1 {
+		t.Fatalf("the job should still run on the node: %+v %v, pids %v", js, err, again.w.Ours())
+	}
 }
 
 func TestGivesBackAfterGrace(t *testing.T) {
@@ -366,6 +430,12 @@ func (f *flaky) Heartbeat(ctx context.Context, id string) (protocol.LeaseState, 
 		return protocol.LeaseState{}, errDown
 	}
 	return f.Client.Heartbeat(ctx, id)
+}
+func (f *flaky) HeartbeatState(ctx context.Context, id, state string) (protocol.LeaseState, error) {
+	if f.down.Load() {
+		return protocol.LeaseState{}, errDown
+	}
+	return f.Client.HeartbeatState(ctx, id, state)
 }
 func (f *flaky) Earnings(ctx context.Context, a common.Address) (protocol.Earnings, error) {
 	if f.down.Load() {
