@@ -152,3 +152,27 @@ func TestParseAmount(t *testing.T) {
 		t.Fatalf("ParseAmount big = %v, %v", v, err)
 	}
 }
+
+func TestHeartbeatRequestValidate(t *testing.T) {
+	for _, s := range []string{"", protocol.ReplicaRunning, protocol.ReplicaSuspended} {
+		if err := (protocol.HeartbeatRequest{State: s}).Validate(); err != nil {
+			t.Errorf("state %q: %v", s, err)
+		}
+	}
+	for _, s := range []string{"paused", "Suspended", " running", strings.Repeat("x", 1000)} {
+		err := (protocol.HeartbeatRequest{State: s}).Validate()
+		if !errors.Is(err, protocol.ErrInvalid) {
+			t.Errorf("state %.20q: %v, want ErrInvalid", s, err)
+		} else if len(err.Error()) > 200 {
+			t.Errorf("error not truncated: %d bytes", len(err.Error()))
+		}
+	}
+	// An empty JSON object is a valid body: the state stays as it was.
+	var r protocol.HeartbeatRequest
+	if err := json.Unmarshal([]byte(`{}`), &r); err != nil || r.Validate() != nil || r.State != "" {
+		t.Fatalf("empty body: %+v %v", r, err)
+	}
+	if b, _ := json.Marshal(protocol.HeartbeatRequest{State: protocol.ReplicaSuspended}); string(b) != `{"state":"suspended"}` {
+		t.Fatalf("wire form %s", b)
+	}
+}
