@@ -200,6 +200,9 @@ type Capabilities struct {
 	MemoryMB int64    `json:"memory_mb"`
 	GPUs     int      `json:"gpus"`
 	Runtimes []string `json:"runtimes"`
+	// BenchmarkMiBps is the node's own hardware benchmark (MiB/s of
+	// hashing on every core), 0 when not measured. Informational.
+	BenchmarkMiBps int64 `json:"benchmark_mib_per_s,omitempty"`
 }
 
 // LeaseRequest is the body of POST /v1/leases. The call returns as soon as
@@ -218,7 +221,7 @@ func (r LeaseRequest) Validate() error {
 	if r.WaitSeconds < 0 || r.WaitSeconds > MaxLongPollSeconds {
 		return invalid("wait_seconds must be in 0..%d", MaxLongPollSeconds)
 	}
-	if r.Capabilities.Cores < 0 || r.Capabilities.MemoryMB < 0 || r.Capabilities.GPUs < 0 {
+	if r.Capabilities.Cores < 0 || r.Capabilities.MemoryMB < 0 || r.Capabilities.GPUs < 0 || r.Capabilities.BenchmarkMiBps < 0 {
 		return invalid("capabilities must not be negative")
 	}
 	if len(r.Capabilities.Runtimes) > 16 {

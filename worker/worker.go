@@ -89,6 +89,7 @@ type Config struct {
 	Sandbox      Sandbox
 	Limits       func() Limits
 	Capabilities protocol.Capabilities
+	Benchmark    func() int64 // the owner's hardware benchmark, sent with the capabilities; nil: none
 	Network      protocol.Network
 	Energy       EnergyMeter // nil: estimates from CPU seconds
 	Log          *slog.Logger
@@ -268,6 +269,9 @@ func (w *Worker) Run(ctx context.Context) error {
 			continue
 		}
 		req := protocol.LeaseRequest{Capabilities: w.cfg.Capabilities, Max: free, WaitSeconds: int(w.cfg.LeaseWait / time.Second)}
+		if w.cfg.Benchmark != nil {
+			req.Capabilities.BenchmarkMiBps = w.cfg.Benchmark()
+		}
 		as, err := w.cfg.Coordinator.Lease(pollCtx, req)
 		w.mu.Lock()
 		w.pollCancel = nil

@@ -402,12 +402,14 @@ func TestGivesBackAfterGrace(t *testing.T) {
 // way a dead coordinator does.
 type flaky struct {
 	*client.Client
-	down atomic.Bool
+	down     atomic.Bool
+	lastCaps atomic.Value // protocol.Capabilities of the last lease request
 }
 
 var errDown = fmt.Errorf("dial tcp: connection refused: %w", client.ErrUnavailable)
 
 func (f *flaky) Lease(ctx context.Context, r protocol.LeaseRequest) ([]protocol.Assignment, error) {
+	f.lastCaps.Store(r.Capabilities)
 	if f.down.Load() {
 		return nil, errDown
 	}
@@ -583,3 +585,18 @@ var testLogLevel = func() slog.Level {
 	}
 	return slog.LevelWarn
 }()
+
+func TestCapabilitiesCarryTheBenchmark(t *testing.T) {
+	e := startCoordinator(t)
+	f := &flaky{Client: newClient(t, e.url)}
+	n := startNode(t, e, f, "", func(c *Config) {
+		c.Capabilities = protocol.Capabilities{Cores: 2, MemoryMB: 512}
+		c.Benchmark = func() int64 { return 1234 }
+	})
+	n.w.SetAllowed(true, "idle")
+	waitFor(t, "a lease request", 30*time.Second, func() bool { return f.lastCaps.Load() != nil })
+	caps := f.lastCaps.Load().(protocol.Capabilities)
+	if caps.BenchmarkMiBps != 1234 || caps.Cores != 2 || caps.MemoryMB != 512 || len(caps.Runtimes) == 0 {
+		t.Fatalf("capabilities sent: %+v", caps)
+	}
+}

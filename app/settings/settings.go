@@ -46,6 +46,11 @@ type Settings struct {
 	// Desktop.
 	Autostart bool `json:"autostart"`
 
+	// BenchmarkMiBps is the first run's hardware benchmark (MiB/s of
+	// hashing on every core); it goes with the node's capabilities. 0 means
+	// not measured.
+	BenchmarkMiBps int `json:"benchmark_mib_per_s"`
+
 	// Energy accounting.
 	WattsPerCore       float64 `json:"watts_per_core"`         // CPU energy estimate where RAPL is unreadable
 	GridGramsCO2PerKWh float64 `json:"grid_grams_co2_per_kwh"` // grid carbon intensity

@@ -145,6 +145,7 @@ var rules = []rule{
 		},
 		reset: func(s *Settings, d Settings) { s.PayoutAddress = "" },
 	},
+	intRange("benchmark_mib_per_s", func(s *Settings) *int { return &s.BenchmarkMiBps }, 0, 1_000_000),
 	floatRange("watts_per_core", func(s *Settings) *float64 { return &s.WattsPerCore }, 0.5, 500),
 	floatRange("grid_grams_co2_per_kwh", func(s *Settings) *float64 { return &s.GridGramsCO2PerKWh }, 0, 2000),
 	floatRange("electricity_price", func(s *Settings) *float64 { return &s.ElectricityPrice }, 0, 100),

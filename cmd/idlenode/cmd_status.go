@@ -281,6 +281,7 @@ func printSettings(w io.Writer, s settings.Settings, path string) {
 	fmt.Fprintf(w, "coordinator_url         %s\n", orDefault(s.CoordinatorURL, "-"))
 	fmt.Fprintf(w, "rpc_url                 %s\n", orDefault(s.RPCURL, "-"))
 	fmt.Fprintf(w, "payout_address          %s\n", orDefault(s.PayoutAddress, "-"))
+	fmt.Fprintf(w, "benchmark_mib_per_s     %d\n", s.BenchmarkMiBps)
 	fmt.Fprintf(w, "watts_per_core          %g\n", s.WattsPerCore)
 	fmt.Fprintf(w, "grid_grams_co2_per_kwh  %g\n", s.GridGramsCO2PerKWh)
 	fmt.Fprintf(w, "electricity_price       %g %s\n", s.ElectricityPrice, s.Currency)

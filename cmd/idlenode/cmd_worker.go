@@ -219,8 +219,9 @@ func (r *nodeRuntime) prepare(ctx context.Context) (*worker.Worker, error) {
 		Capabilities: protocol.Capabilities{
 			Cores: l.Slots, MemoryMB: l.MemoryBytes >> 20, Runtimes: []string{protocol.RuntimeWASI},
 		},
-		Network: n,
-		Log:     p.log.With("component", "worker"),
+		Benchmark: func() int64 { return int64(store.Get().BenchmarkMiBps) },
+		Network:   n,
+		Log:       p.log.With("component", "worker"),
 	})
 	if err != nil {
 		return nil, err

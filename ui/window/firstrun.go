@@ -132,6 +132,9 @@ func (f *firstRun) chosen() settings.Settings {
 		_ = settings.ApplyPreset(&s, name) // names come from settings.Presets
 	}
 	s.Autostart = f.autostart.Checked
+	if f.hwInfo.Score > 0 {
+		s.BenchmarkMiBps = int(f.hwInfo.Score + 0.5)
+	}
 	return s
 }
 

@@ -338,7 +338,7 @@ func TestFirstRunCreatesWalletAndSavesChoices(t *testing.T) {
 	u.first.autostart.SetChecked(false)
 	test.Tap(u.first.finishBtn)
 	got := n.app.State().Settings
-	if got.Preset != "gentle" || got.Autostart || got.IdleMinutes != 10 {
+	if got.Preset != "gentle" || got.Autostart || got.IdleMinutes != 10 || got.BenchmarkMiBps != 1234 {
 		t.Fatalf("saved settings %+v", got)
 	}
 	if u.root.Objects[0] != u.tabs || u.tabs.Selected() != u.tabItems[TabDashboard] {
