@@ -56,6 +56,13 @@ func startNode(t *testing.T) *node {
 		}
 		<-runDone
 	})
+	// The first decision follows the first sample; until then the state
+	// says "Starting".
+	for deadline := time.Now().Add(10 * time.Second); a.State().Seq == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the core made no decision")
+		}
+	}
 	return &node{app: a, client: NewClient(paths.Socket()), sock: paths.Socket()}
 }
 
