@@ -159,6 +159,9 @@ func needIDs(fs *flag.FlagSet, stderr io.Writer) error {
 
 func printStatus(w io.Writer, st protocol.JobStatus) {
 	fmt.Fprintf(w, "%s\t%s\treplicas %d/%d", st.ID, st.State, st.Results, st.Target)
+	if st.Suspended > 0 {
+		fmt.Fprintf(w, " (%d paused by their owners)", st.Suspended)
+	}
 	if st.OutputHash != "" {
 		fmt.Fprintf(w, "\toutput %s", st.OutputHash)
 	}
