@@ -17,9 +17,16 @@ if [ -z "$bin" ]; then
 	CGO_CFLAGS="-O2 -g -Wno-deprecated-declarations" go build -o "$tmp/" ./cmd/idlenode ./cmd/idlenode-window
 	bin=$tmp/idlenode
 fi
-disp=":$((50 + $$ % 200))"
-Xvfb "$disp" -screen 0 900x700x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+# Xvfb picks a free display itself and writes its number to fd 3.
+Xvfb -displayfd 3 -screen 0 900x700x24 -nolisten tcp 3>"$tmp/display" >"$tmp/xvfb.log" 2>&1 &
 xvfb=$!
+i=0
+until [ -s "$tmp/display" ]; do
+	i=$((i + 1))
+	if [ $i -gt 100 ]; then echo "screenshots: Xvfb did not start:" >&2; cat "$tmp/xvfb.log" >&2; exit 1; fi
+	sleep 0.1
+done
+disp=":$(cat "$tmp/display")"
 svc=""
 cleanup() {
 	[ -n "$svc" ] && kill "$svc" 2>/dev/null && wait "$svc" 2>/dev/null

@@ -7,10 +7,13 @@ cd "$(dirname "$0")/.."
 export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g -Wno-deprecated-declarations}"
 
 tmp=$(mktemp -d)
-trap 'kill $XVFB_PID 2>/dev/null || true; rm -rf "$tmp"' EXIT
-display=":$((90 + RANDOM % 500))"
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp -noreset >"$tmp/xvfb.log" 2>&1 &
+trap 'kill ${XVFB_PID:-} 2>/dev/null || true; rm -rf "$tmp"' EXIT
+# Xvfb picks a free display itself and writes its number to fd 3.
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$tmp/display" >"$tmp/xvfb.log" 2>&1 &
 XVFB_PID=$!
+for _ in $(seq 1 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
+[ -s "$tmp/display" ] || { echo "test: Xvfb did not start" >&2; cat "$tmp/xvfb.log" >&2; exit 1; }
+display=":$(cat "$tmp/display")"
 export DISPLAY="$display"
 export XDG_DATA_HOME="$tmp/data" XDG_RUNTIME_DIR="$tmp/run"
 mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
