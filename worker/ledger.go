@@ -38,6 +38,15 @@ type ledger struct {
 	mu      sync.Mutex
 	entries map[string]*ledgerEntry
 	order   []string
+	ver     int // bumped on every change, to know when sums are stale
+
+	// The sums over every entry, kept between calls: the state asks for
+	// them every second and the ledger only grows.
+	sums      Totals
+	sumsVer   int
+	sumsDay   string
+	sumsAt    time.Time
+	sumsValid bool
 }
 
 func openLedger(path string) (*ledger, error) {
@@ -63,6 +72,7 @@ func openLedger(path string) (*ledger, error) {
 }
 
 func (l *ledger) put(e ledgerEntry) {
+	l.ver++
 	if _, ok := l.entries[e.LeaseID]; !ok {
 		l.order = append(l.order, e.LeaseID)
 	}
@@ -102,6 +112,7 @@ func (l *ledger) setVerdict(leaseID, verdict string) {
 	defer l.mu.Unlock()
 	if e, ok := l.entries[leaseID]; ok && e.Verdict != verdict {
 		e.Verdict = verdict
+		l.ver++
 		_ = l.appendLine(*e)
 	}
 }
@@ -118,6 +129,7 @@ func (l *ledger) settle(e protocol.Earnings) {
 		le := l.entries[id]
 		if le.Verdict != protocol.VerdictAccepted && credited[le.JobID] {
 			le.Verdict = protocol.VerdictAccepted
+			l.ver++
 			_ = l.appendLine(*le)
 		}
 	}
@@ -136,6 +148,21 @@ func (l *ledger) totals(now time.Time, e protocol.Earnings) Totals {
 		}
 	}
 	localDay := now.Format("2006-01-02")
+	// Pending results age out after a day, so the sums are redone at least
+	// once a minute even when nothing changed.
+	if !l.sumsValid || l.sumsVer != l.ver || l.sumsDay != localDay || now.Sub(l.sumsAt) > time.Minute {
+		l.sums = l.sum(now, localDay)
+		l.sumsVer, l.sumsDay, l.sumsAt, l.sumsValid = l.ver, localDay, now, true
+	}
+	sm := l.sums
+	t.JobsDone, t.Pending, t.Measured = sm.JobsDone, sm.Pending, sm.Measured
+	t.EnergyTotalWh, t.CO2TotalG, t.EnergyTodayWh, t.CO2TodayG = sm.EnergyTotalWh, sm.CO2TotalG, sm.EnergyTodayWh, sm.CO2TodayG
+	return t
+}
+
+// sum adds up every entry. Callers hold l.mu.
+func (l *ledger) sum(now time.Time, localDay string) Totals {
+	var t Totals
 	var pending []string
 	for _, id := range l.order {
 		le := l.entries[id]

@@ -41,12 +41,18 @@ type Service struct {
 	cfg Config
 	log *slog.Logger
 
-	mu      sync.Mutex
-	w       *wallet.Wallet
+	kick chan struct{}
+
+	// mu guards the wallet and the last snapshot; it is never held across
+	// a chain call, so Status (read by the node core on every tick) never
+	// waits on the network.
+	mu   sync.Mutex
+	w    *wallet.Wallet
+	info localapi.WalletInfo
+
+	chainMu sync.Mutex // guards the connection; held while connecting
 	chain   *wallet.Chain
 	chainOf protocol.Network
-	info    localapi.WalletInfo
-	kick    chan struct{}
 }
 
 var (
@@ -135,11 +141,11 @@ func (s *Service) Run(ctx context.Context) error {
 		cancel()
 		select {
 		case <-ctx.Done():
-			s.mu.Lock()
+			s.chainMu.Lock()
 			if s.chain != nil {
 				s.chain.Close()
 			}
-			s.mu.Unlock()
+			s.chainMu.Unlock()
 			return nil
 		case <-t.C:
 		case <-s.kick:
@@ -159,11 +165,14 @@ func (s *Service) Status() app.WalletState {
 	}
 }
 
-// chainLocked connects to the joined network's chain, once.
-func (s *Service) chainLocked(ctx context.Context) (*wallet.Chain, error) {
-	if s.w == nil {
+// connect returns the connection to the joined network's chain for w,
+// dialling it once (and again when the network changes).
+func (s *Service) connect(ctx context.Context, w *wallet.Wallet) (*wallet.Chain, error) {
+	if w == nil {
 		return nil, errors.New("no wallet yet: create or import one first")
 	}
+	s.chainMu.Lock()
+	defer s.chainMu.Unlock()
 	n, ok := s.cfg.Network()
 	if !ok || n.RPCURL == "" {
 		return nil, errors.New("the joined network has no chain: rewards cannot be claimed on it")
@@ -175,7 +184,7 @@ func (s *Service) chainLocked(ctx context.Context) (*wallet.Chain, error) {
 		s.chain.Close()
 		s.chain = nil
 	}
-	c, err := s.cfg.Connect(ctx, s.w, n)
+	c, err := s.cfg.Connect(ctx, w, n)
 	if err != nil {
 		return nil, err
 	}
@@ -186,14 +195,15 @@ func (s *Service) chainLocked(ctx context.Context) (*wallet.Chain, error) {
 // Info implements localapi.WalletBackend: address and fresh balances. A
 // chain that cannot be read is reported in ChainError, not as a failure.
 func (s *Service) Info(ctx context.Context) (localapi.WalletInfo, error) {
+	w := s.Wallet()
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	info := s.baseInfo()
-	if s.w == nil {
-		s.info = info
+	s.mu.Unlock()
+	if w == nil {
+		s.setInfo(info)
 		return info, nil
 	}
-	c, err := s.chainLocked(ctx)
+	c, err := s.connect(ctx, w)
 	if err == nil {
 		var bs wallet.Balances
 		bs, err = c.Balances(ctx)
@@ -216,8 +226,14 @@ func (s *Service) Info(ctx context.Context) (localapi.WalletInfo, error) {
 	if err != nil {
 		info.ChainError = err.Error()
 	}
-	s.info = info
+	s.setInfo(info)
 	return info, nil
+}
+
+func (s *Service) setInfo(info localapi.WalletInfo) {
+	s.mu.Lock()
+	s.info = info
+	s.mu.Unlock()
 }
 
 func (s *Service) vouchers() wallet.VoucherSource {
@@ -326,9 +342,7 @@ func (s *Service) Backup(ctx context.Context, req localapi.BackupRequest) (strin
 }
 
 func (s *Service) tx(ctx context.Context, what string, amount string, op func(c *wallet.Chain) (wallet.Receipt, error)) (localapi.TxResult, error) {
-	s.mu.Lock()
-	c, err := s.chainLocked(ctx)
-	s.mu.Unlock()
+	c, err := s.connect(ctx, s.Wallet())
 	if err != nil {
 		return localapi.TxResult{}, fmt.Errorf("%s: %w", what, err)
 	}
@@ -410,11 +424,9 @@ func (s *Service) History(ctx context.Context) ([]localapi.TxRecord, error) {
 	if w == nil {
 		return nil, nil
 	}
-	s.mu.Lock()
-	if c, err := s.chainLocked(ctx); err == nil {
+	if c, err := s.connect(ctx, w); err == nil {
 		_, _ = c.RefreshHistory(ctx)
 	}
-	s.mu.Unlock()
 	txs, err := w.History()
 	if err != nil {
 		return nil, err

@@ -30,7 +30,7 @@ func NotesFor(prev, cur app.State) []Note {
 	}
 	if cur.Network.Flagged && !prev.Network.Flagged {
 		out = append(out, Note{Summary: "The network flagged this node",
-			Body: fmt.Sprintf("%d of its results disagreed with other nodes. Faulty memory or overclocking can cause this; staked tokens may be slashed.", cur.Network.Rejected),
+			Body:   fmt.Sprintf("%d of its results disagreed with other nodes. Faulty memory or overclocking can cause this; staked tokens may be slashed.", cur.Network.Rejected),
 			Urgent: true})
 	}
 	if cur.SettingsProblem != "" && cur.SettingsProblem != prev.SettingsProblem {
