@@ -22,7 +22,7 @@ type node struct {
 
 // startNode runs a real core (over fake signals) and the real API on a
 // Unix socket in a temp dir.
-func startNode(t *testing.T) *node {
+func startNode(t *testing.T, routes ...func(*Server)) *node {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "ln") // short: socket paths are limited to ~100 bytes
 	if err != nil {
@@ -47,7 +47,11 @@ func startNode(t *testing.T) *node {
 	ctx, cancel := context.WithCancel(context.Background())
 	srvDone := make(chan error, 1)
 	runDone := make(chan error, 1)
-	go func() { srvDone <- NewServer(a, nil).Serve(ctx, ln) }()
+	srv := NewServer(a, nil)
+	for _, r := range routes {
+		r(srv)
+	}
+	go func() { srvDone <- srv.Serve(ctx, ln) }()
 	go func() { runDone <- a.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()

@@ -13,10 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/idlenode/idlenode/app"
-	"github.com/idlenode/idlenode/app/idle/idletest"
 	"github.com/idlenode/idlenode/app/settings"
 	"github.com/idlenode/idlenode/protocol"
 )
@@ -55,36 +52,11 @@ func (f *fileNetwork) Join(ctx context.Context, source string) (protocol.Network
 // routes on a Unix socket; nb is nil for a service without them.
 func startNetworkNode(t *testing.T, nb NetworkBackend) *Client {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "ln")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	paths, _ := app.DefaultPaths(dir)
-	if err := paths.Ensure(); err != nil {
-		t.Fatal(err)
-	}
-	store, err := settings.Open(paths.Settings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig := idletest.New(nil)
-	a := app.New(app.Deps{Paths: paths, Settings: store, Sampler: sig.Sampler(), Tick: 20 * time.Millisecond})
-	srv := NewServer(a, nil)
-	if nb != nil {
-		srv.ServeNetwork(nb)
-	}
-	ln, err := Listen(paths.Socket())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); _ = srv.Serve(ctx, ln) }()
-	go func() { defer wg.Done(); _ = a.Run(ctx) }()
-	t.Cleanup(func() { cancel(); wg.Wait() })
-	return NewClient(paths.Socket())
+	return startNode(t, func(s *Server) {
+		if nb != nil {
+			s.ServeNetwork(nb)
+		}
+	}).client
 }
 
 const goodNetwork = `{"name": "testnet", "coordinator_url": "http://127.0.0.1:7070", "chain_id": 1337, "token_symbol": "IDLE", "token_decimals": 18}`
