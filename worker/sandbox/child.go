@@ -8,6 +8,16 @@ import (
 	"os"
 )
 
+// How a run makes NaNs deterministic. Jobs always run with nanRewrite;
+// the others exist for the benchmarks that measure what it costs.
+type nanMode uint8
+
+const (
+	nanRewrite   nanMode = iota // rewrite the module (package nancanon)
+	nanCranelift                // Cranelift canonicalises every float result
+	nanOff                      // nothing: NaN bits depend on the CPU
+)
+
 // childConfig is what the parent sends the child on its stdin, as JSON.
 type childConfig struct {
 	ModulePath   string   `json:"modulePath"`
@@ -19,8 +29,8 @@ type childConfig struct {
 	ScratchBytes int64    `json:"scratchBytes"`
 	CacheDir     string   `json:"cacheDir,omitempty"`
 	StatusPath   string   `json:"statusPath"`
-	// NaNCanonOff is for benchmarks only (see Runner.nanCanonOff).
-	NaNCanonOff bool `json:"nanCanonOff,omitempty"`
+	// NaNMode is for benchmarks only (see Runner.nanMode).
+	NaNMode nanMode `json:"nanMode,omitempty"`
 }
 
 // childStatus is what the child leaves in StatusPath when the module ends

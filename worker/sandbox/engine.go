@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
+
+	"github.com/idlenode/idlenode/worker/sandbox/nancanon"
 )
 
 const wasmtimeModule = "github.com/bytecodealliance/wasmtime-go/v39"
@@ -34,11 +36,9 @@ const maxModuleBytes = 256 << 20
 
 // EngineID names the engine and its settings; compiled modules are cached
 // per EngineID.
-func EngineID() string { return engineID(true) }
+func EngineID() string { return engineID(nanRewrite) }
 
-// engineID names the engine; nanCanon false exists only for benchmarks
-// that measure what canonicalisation costs.
-func engineID(nanCanon bool) string {
+func engineID(mode nanMode) string {
 	v := "v39.0.1"
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
@@ -50,19 +50,28 @@ func engineID(nanCanon bool) string {
 			}
 		}
 	}
-	id := "wasmtime-go/" + v + ";cranelift-speed;relaxed-simd-det;no-threads"
-	if nanCanon {
+	id := "wasmtime-go/" + v + ";cranelift-speed;relaxed-simd-det;no-threads;no-gc"
+	switch mode {
+	case nanRewrite:
+		id += ";" + nancanon.Version
+	case nanCranelift:
 		id += ";nan-canon"
 	}
 	return id
 }
 
-func newEngine(nanCanon bool) *wasmtime.Engine {
+// newEngine configures wasmtime. The features turned off are those whose
+// determinism nancanon has not been taught (it refuses their
+// instructions anyway).
+func newEngine(mode nanMode) *wasmtime.Engine {
 	cfg := wasmtime.NewConfig()
 	cfg.SetCraneliftOptLevel(wasmtime.OptLevelSpeed)
-	cfg.SetCraneliftNanCanonicalization(nanCanon)
+	cfg.SetCraneliftNanCanonicalization(mode == nanCranelift)
 	cfg.SetWasmRelaxedSIMDDeterministic(true)
 	cfg.SetWasmThreads(false)
+	cfg.SetWasmGC(false)
+	cfg.SetWasmFunctionReferences(false)
+	cfg.SetWasmWideArithmetic(false)
 	return wasmtime.NewEngineWithConfig(cfg)
 }
 
@@ -75,7 +84,7 @@ type compiled struct {
 // loadModule reads, validates and compiles the module at path, through the
 // cache in cacheDir when one is given. A failure is a childStatus of kind
 // KindInvalidModule (the module's fault) or KindCrash (ours).
-func loadModule(engine *wasmtime.Engine, id, path, cacheDir string, log *slog.Logger) (compiled, *childStatus) {
+func loadModule(engine *wasmtime.Engine, mode nanMode, path, cacheDir string, log *slog.Logger) (compiled, *childStatus) {
 	invalid := func(format string, a ...any) (compiled, *childStatus) {
 		return compiled{}, &childStatus{Kind: KindInvalidModule, Message: fmt.Sprintf(format, a...)}
 	}
@@ -95,7 +104,7 @@ func loadModule(engine *wasmtime.Engine, id, path, cacheDir string, log *slog.Lo
 	}
 
 	var c *cache
-	name := cacheKey(wasm, id)
+	name := cacheKey(wasm, engineID(mode))
 	if cacheDir != "" {
 		if c, err = openCache(cacheDir, log); err != nil {
 			log.Warn("Compile cache unusable, compiling without it", "err", err)
@@ -121,9 +130,9 @@ func loadModule(engine *wasmtime.Engine, id, path, cacheDir string, log *slog.Lo
 			log.Warn("Compiled module not loadable, recompiling", "module", name, "err", err)
 		}
 	}
-	m, err := wasmtime.NewModule(engine, wasm)
-	if err != nil {
-		return invalid("invalid module: %s", firstLine(err.Error()))
+	m, st := compile(engine, mode, wasm)
+	if st != nil {
+		return compiled{}, st
 	}
 	if c != nil {
 		if artifact, err := m.Serialize(); err != nil {
@@ -133,6 +142,37 @@ func loadModule(engine *wasmtime.Engine, id, path, cacheDir string, log *slog.Lo
 		}
 	}
 	return compiled{module: m}, nil
+}
+
+// compile compiles wasm, rewritten first in nanRewrite mode. Errors name
+// places in the module as the requester built it, not as rewritten.
+func compile(engine *wasmtime.Engine, mode nanMode, wasm []byte) (*wasmtime.Module, *childStatus) {
+	invalid := func(err error) *childStatus {
+		return &childStatus{Kind: KindInvalidModule, Message: "invalid module: " + firstLine(err.Error())}
+	}
+	if mode != nanRewrite {
+		m, err := wasmtime.NewModule(engine, wasm)
+		if err != nil {
+			return nil, invalid(err)
+		}
+		return m, nil
+	}
+	rewritten, _, err := nancanon.Rewrite(wasm)
+	if err != nil {
+		if verr := wasmtime.ModuleValidate(engine, wasm); verr != nil {
+			return nil, invalid(verr)
+		}
+		return nil, &childStatus{Kind: KindInvalidModule, Message: "module not supported: " + err.Error()}
+	}
+	m, err := wasmtime.NewModule(engine, rewritten)
+	if err != nil {
+		if verr := wasmtime.ModuleValidate(engine, wasm); verr != nil {
+			return nil, invalid(verr)
+		}
+		// A valid module made invalid: our bug, not the job's.
+		return nil, &childStatus{Kind: KindCrash, Message: "NaN rewrite broke a valid module: " + firstLine(err.Error())}
+	}
+	return m, nil
 }
 
 // checkInterface makes sure the module is a WASI command that imports only
@@ -161,9 +201,8 @@ func checkInterface(m *wasmtime.Module, linker *wasmtime.Linker, store *wasmtime
 
 // runModule runs the module described by cfg to its end.
 func runModule(cfg childConfig, log *slog.Logger) childStatus {
-	nanCanon := !cfg.NaNCanonOff
-	engine := newEngine(nanCanon)
-	comp, st := loadModule(engine, engineID(nanCanon), cfg.ModulePath, cfg.CacheDir, log)
+	engine := newEngine(cfg.NaNMode)
+	comp, st := loadModule(engine, cfg.NaNMode, cfg.ModulePath, cfg.CacheDir, log)
 	if st != nil {
 		return *st
 	}

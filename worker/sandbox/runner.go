@@ -31,10 +31,11 @@ type Runner struct {
 	// Log receives the runner's diagnostics; nil discards them.
 	Log *slog.Logger
 
-	// nanCanonOff turns NaN canonicalisation off, breaking determinism
-	// across CPU architectures; only this package's benchmarks set it, to
-	// measure its cost.
-	nanCanonOff bool
+	// nanMode other than nanRewrite trades the rewrite for Cranelift's
+	// canonicalisation or for none (breaking determinism across CPU
+	// architectures); only this package's tests and benchmarks set it, to
+	// measure what each costs.
+	nanMode nanMode
 }
 
 // DefaultCacheDir is where the node keeps compiled modules.
@@ -167,7 +168,7 @@ func (r *Runner) Start(ctx context.Context, s Spec) (*Proc, error) {
 		ModulePath: modulePath, InputPath: inputPath, Args: s.Args, Seed: s.Seed,
 		MemoryBytes: int64(s.MemoryMB) << 20, ScratchDir: p.scratch,
 		ScratchBytes: int64(s.ScratchMB) << 20, CacheDir: r.CacheDir, StatusPath: p.status,
-		NaNCanonOff: r.nanCanonOff,
+		NaNMode: r.nanMode,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start sandbox: %w", err)
