@@ -13,7 +13,7 @@ import (
 type nanMode uint8
 
 const (
-	nanRewrite   nanMode = iota // rewrite the module (package nancanon)
+	nanRewrite   nanMode = iota // rewrite the module (package instrument)
 	nanCranelift                // Cranelift canonicalises every float result
 	nanOff                      // nothing: NaN bits depend on the CPU
 )

@@ -29,15 +29,15 @@
 //     sha256 of Spec.Seed.
 //   - Floats: a NaN's sign and payload are the one thing WebAssembly
 //     leaves to the CPU (x86 and Arm differ). Before compiling, the module
-//     is rewritten (package nancanon) so that every float a job can see
+//     is rewritten (package instrument) so that every float a job can see
 //     the bits of (stored to memory, reinterpreted as an integer, used as
 //     copysign's sign, put into or computed in a vector) is the canonical
 //     NaN when it is a NaN. This gives the same bytes as Cranelift's own
 //     NaN canonicalisation at a fraction of its cost: it checks values
 //     where they become visible instead of after every float operation
-//     (Mandelbrot: 1.08x native instead of 2.9x). Relaxed SIMD is
-//     deterministic; threads, GC, typed function references and wide
-//     arithmetic are off, and a module using an instruction the rewrite
+//     (Mandelbrot: 1.06x native instead of 2.9x). Relaxed SIMD is
+//     deterministic; threads, GC, typed function references, memory64 and
+//     wide arithmetic are off, and a module using an instruction the rewrite
 //     does not know (exceptions, for one) is refused as "module not
 //     supported". The same module, input, arguments and seed give the
 //     same output bytes on every machine and every run.
@@ -47,10 +47,12 @@
 //
 // # Limits and control
 //
-//   - Memory: the store's limiter caps linear memory at Spec.MemoryMB. The
-//     limiter cannot report a refused memory.grow, so a module that fails
-//     (traps or exits non-zero) while holding more than half its limit is
-//     reported as KindMemory. On Linux the child also caps itself with
+//   - Memory: the store's limiter caps linear memory at Spec.MemoryMB by
+//     refusing memory.grow. The limiter cannot report a refusal, so the
+//     module is instrumented to record it (package instrument): a module
+//     that fails (traps or exits non-zero) after a refused memory.grow
+//     that its own maximum allowed is reported as KindMemory; one that
+//     copes with the refusal and exits 0 succeeds. On Linux the child also caps itself with
 //     RLIMIT_DATA (what it has mapped after compiling, plus the limit, plus
 //     256 MB for the engine): the Go runtime reserves address space with
 //     PROT_NONE mappings, which RLIMIT_DATA does not count (RLIMIT_AS would

@@ -15,7 +15,7 @@ import (
 
 	"github.com/bytecodealliance/wasmtime-go/v39"
 
-	"github.com/idlenode/idlenode/worker/sandbox/nancanon"
+	"github.com/idlenode/idlenode/worker/sandbox/instrument"
 )
 
 const wasmtimeModule = "github.com/bytecodealliance/wasmtime-go/v39"
@@ -53,16 +53,16 @@ func engineID(mode nanMode) string {
 	id := "wasmtime-go/" + v + ";cranelift-speed;relaxed-simd-det;no-threads;no-gc"
 	switch mode {
 	case nanRewrite:
-		id += ";" + nancanon.Version
+		id += ";" + instrument.Version
 	case nanCranelift:
 		id += ";nan-canon"
 	}
 	return id
 }
 
-// newEngine configures wasmtime. The features turned off are those whose
-// determinism nancanon has not been taught (it refuses their
-// instructions anyway).
+// newEngine configures wasmtime. The features turned off are those
+// package instrument has not been taught (it refuses their instructions
+// anyway).
 func newEngine(mode nanMode) *wasmtime.Engine {
 	cfg := wasmtime.NewConfig()
 	cfg.SetCraneliftOptLevel(wasmtime.OptLevelSpeed)
@@ -72,6 +72,7 @@ func newEngine(mode nanMode) *wasmtime.Engine {
 	cfg.SetWasmGC(false)
 	cfg.SetWasmFunctionReferences(false)
 	cfg.SetWasmWideArithmetic(false)
+	cfg.SetWasmMemory64(false)
 	return wasmtime.NewEngineWithConfig(cfg)
 }
 
@@ -144,8 +145,8 @@ func loadModule(engine *wasmtime.Engine, mode nanMode, path, cacheDir string, lo
 	return compiled{module: m}, nil
 }
 
-// compile compiles wasm, rewritten first in nanRewrite mode. Errors name
-// places in the module as the requester built it, not as rewritten.
+// compile compiles wasm, instrumented first in nanRewrite mode. Errors
+// name places in the module as the requester built it, not as rewritten.
 func compile(engine *wasmtime.Engine, mode nanMode, wasm []byte) (*wasmtime.Module, *childStatus) {
 	invalid := func(err error) *childStatus {
 		return &childStatus{Kind: KindInvalidModule, Message: "invalid module: " + firstLine(err.Error())}
@@ -157,7 +158,7 @@ func compile(engine *wasmtime.Engine, mode nanMode, wasm []byte) (*wasmtime.Modu
 		}
 		return m, nil
 	}
-	rewritten, _, err := nancanon.Rewrite(wasm)
+	rewritten, _, err := instrument.Rewrite(wasm)
 	if err != nil {
 		if verr := wasmtime.ModuleValidate(engine, wasm); verr != nil {
 			return nil, invalid(verr)
@@ -170,7 +171,7 @@ func compile(engine *wasmtime.Engine, mode nanMode, wasm []byte) (*wasmtime.Modu
 			return nil, invalid(verr)
 		}
 		// A valid module made invalid: our bug, not the job's.
-		return nil, &childStatus{Kind: KindCrash, Message: "NaN rewrite broke a valid module: " + firstLine(err.Error())}
+		return nil, &childStatus{Kind: KindCrash, Message: "instrumenting broke a valid module: " + firstLine(err.Error())}
 	}
 	return m, nil
 }
@@ -247,7 +248,7 @@ func runModule(cfg childConfig, log *slog.Logger) childStatus {
 	}
 	inst, err := linker.Instantiate(store, comp.module)
 	if err != nil {
-		return classify(err, nil, store, cfg.MemoryBytes, comp.cacheHit)
+		return classify(err, comp.cacheHit)
 	}
 	start := inst.GetFunc(store, "_start")
 	_, err = start.Call(store)
@@ -255,7 +256,43 @@ func runModule(cfg childConfig, log *slog.Logger) childStatus {
 	if ex := inst.GetExport(store, "memory"); ex != nil {
 		mem = ex.Memory()
 	}
-	return classify(err, mem, store, cfg.MemoryBytes, comp.cacheHit)
+	res := classify(err, comp.cacheHit)
+	if g := inst.GetExport(store, instrument.GrowRefusedExport); g != nil && g.Global() != nil {
+		return blameMemory(res, uint32(g.Global().Get(store).I32()), mem, store, cfg.MemoryBytes)
+	}
+	return guessMemory(res, mem, store, cfg.MemoryBytes)
+}
+
+// blameMemory reports a failed run as the memory limit when the module's
+// last refused memory.grow (refused pages, 0 if none) was ours to refuse:
+// within its own maximum and the 4 GiB of a 32-bit memory.
+func blameMemory(st childStatus, refused uint32, mem *wasmtime.Memory, store *wasmtime.Store, limit int64) childStatus {
+	if st.Kind == KindNone || refused == 0 {
+		return st
+	}
+	want := uint64(refused)
+	if mem != nil {
+		want += mem.Size(store)
+		if ok, own := mem.Type(store).Maximum(); ok && want > own {
+			return st // the module's own maximum
+		}
+	}
+	if want > 65536 {
+		return st
+	}
+	return childStatus{Kind: KindMemory, CacheHit: st.CacheHit, Message: fmt.Sprintf("memory limit reached (%d MB)", limit>>20)}
+}
+
+// guessMemory, for modules run without instrumentation (benchmarks only):
+// a module whose memory.grow is refused usually fails soon after (Go
+// guests exit 2 with "out of memory", C guests trap or exit), so a
+// failure while holding more than half the limit is reported as the
+// memory limit.
+func guessMemory(st childStatus, mem *wasmtime.Memory, store *wasmtime.Store, limit int64) childStatus {
+	if st.Kind == KindNone || mem == nil || int64(mem.DataSize(store)) <= limit/2 {
+		return st
+	}
+	return childStatus{Kind: KindMemory, CacheHit: st.CacheHit, Message: fmt.Sprintf("memory limit reached (%d MB)", limit>>20)}
 }
 
 // initialMemory is the size in bytes of the module's exported memory at
@@ -271,7 +308,7 @@ func initialMemory(m *wasmtime.Module) int64 {
 }
 
 // classify turns the outcome of _start into a status.
-func classify(err error, mem *wasmtime.Memory, store *wasmtime.Store, limit int64, cacheHit bool) childStatus {
+func classify(err error, cacheHit bool) childStatus {
 	st := childStatus{CacheHit: cacheHit}
 	var werr *wasmtime.Error
 	var trap *wasmtime.Trap
@@ -292,14 +329,6 @@ func classify(err error, mem *wasmtime.Memory, store *wasmtime.Store, limit int6
 		st.Kind, st.Message = KindTrap, trapMessage(trap)
 	default:
 		st.Kind, st.Message = KindTrap, "trap: "+firstLine(err.Error())
-	}
-	// A module whose memory.grow is refused usually fails soon after (Go
-	// guests exit 2 with "out of memory", C guests trap or exit). The limiter
-	// cannot tell us it refused, so a failure while holding more than half
-	// the limit is reported as the memory limit.
-	if mem != nil && int64(mem.DataSize(store)) > limit/2 {
-		st.Kind, st.ExitCode = KindMemory, 0
-		st.Message = fmt.Sprintf("memory limit reached (%d MB)", limit>>20)
 	}
 	return st
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -194,6 +195,13 @@ func TestInvalidModules(t *testing.T) {
 		{"recursion", wat("recursion.wasm", `(module (func $f (export "_start") call $f))`), KindTrap, "trap: stack overflow"},
 		{"oob", wat("oob.wasm", `(module (memory 1) (func (export "_start") i32.const 70000 i32.load drop))`), KindTrap, "trap: out of bounds memory access"},
 		{"bigmemory", wat("big.wasm", `(module (memory (export "memory") 2000) (func (export "_start")))`), KindMemory, "memory limit reached (64 MB): the module needs 125 MB to start"},
+		// A single memory.grow past the limit, refused while the module
+		// holds almost nothing, then a failure of the module's own.
+		{"biggrow", wat("biggrow.wasm", growThenExit(`(memory (export "memory") 1)`, 10000, 3)), KindMemory, "memory limit reached (64 MB)"},
+		// The module's own maximum is not the sandbox's limit.
+		{"ownmax", wat("ownmax.wasm", growThenExit(`(memory (export "memory") 1 10)`, 20, 3)), KindExit, "module exited with code 3"},
+		// A module that copes with the refusal succeeds.
+		{"copes", wat("copes.wasm", growThenExit(`(memory (export "memory") 1)`, 10000, 0)), KindNone, "-"},
 		{"divzero", wat("div.wasm", `(module (func (export "_start") i32.const 1 i32.const 0 i32.div_s drop))`), KindTrap, "trap: integer divide by zero"},
 	}
 	for _, tt := range tests {
@@ -202,6 +210,9 @@ func TestInvalidModules(t *testing.T) {
 			res, _, stderr := run(t, testRunner(), Spec{ModulePath: tt.path, MemoryMB: 64})
 			if res.Kind != tt.kind {
 				t.Fatalf("kind %v (%q), want %v; stderr %q", res.Kind, res.Message, tt.kind, stderr)
+			}
+			if tt.msg == "-" {
+				return
 			}
 			if tt.msg != "" && res.Message != tt.msg {
 				t.Errorf("message %q, want %q", res.Message, tt.msg)
@@ -214,6 +225,17 @@ func TestInvalidModules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// growThenExit is a module with the given memory that grows it by pages
+// and, when that is refused, exits with code.
+func growThenExit(memory string, pages, code int) string {
+	return fmt.Sprintf(`(module
+	  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+	  %s
+	  (func (export "_start")
+	    (if (i32.eq (memory.grow (i32.const %d)) (i32.const -1))
+	      (then (call $exit (i32.const %d))))))`, memory, pages, code)
 }
 
 func TestStartErrors(t *testing.T) {

@@ -1,4 +1,4 @@
-package nancanon
+package instrument
 
 import (
 	"fmt"
@@ -69,6 +69,9 @@ const (
 	opI64ReinterpF64 = 0xbd
 	opF32Copysign    = 0x98
 	opF64Copysign    = 0xa6
+	opGlobalGet      = 0x23
+	opGlobalSet      = 0x24
+	opMemoryGrow     = 0x40
 )
 
 // SIMD instructions (0xfd prefix) that take a scalar float on top of the
@@ -79,31 +82,6 @@ const (
 	simdF32x4ReplaceLane = 0x20
 	simdF64x2ReplaceLane = 0x22
 )
-
-// simdNaN lists the SIMD instructions whose float vector result may hold a
-// new NaN: the lane shape of their result, to canonicalise it as, and of
-// the operands they take (they differ only for promote and demote). Each
-// returns NaN in a lane where an operand lane is NaN.
-var simdNaN = map[uint32]struct{ in, out siteKind }{}
-
-func init() {
-	for _, op := range []uint32{
-		0x67, 0x68, 0x69, 0x6a, // f32x4.ceil floor trunc nearest
-		0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, // sqrt add sub mul div min max
-		0x105, 0x106, 0x10d, 0x10e, // relaxed_madd relaxed_nmadd relaxed_min relaxed_max
-	} {
-		simdNaN[op] = struct{ in, out siteKind }{canonF32x4, canonF32x4}
-	}
-	for _, op := range []uint32{
-		0x74, 0x75, 0x7a, 0x94, // f64x2.ceil floor trunc nearest
-		0xef, 0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, // sqrt add sub mul div min max
-		0x107, 0x108, 0x10f, 0x110, // relaxed_madd relaxed_nmadd relaxed_min relaxed_max
-	} {
-		simdNaN[op] = struct{ in, out siteKind }{canonF64x2, canonF64x2}
-	}
-	simdNaN[0x5e] = struct{ in, out siteKind }{canonF64x2, canonF32x4} // f32x4.demote_f64x2_zero
-	simdNaN[0x5f] = struct{ in, out siteKind }{canonF32x4, canonF64x2} // f64x2.promote_low_f32x4
-}
 
 // Stack effects (values popped, pushed) of the instructions the scanner
 // follows within straight-line code; any other instruction ends what it
@@ -187,15 +165,17 @@ func init() {
 // result is canonicalised (or its own use is). Wasm values on the stack
 // are used exactly once, so nothing else can see the first one.
 type scanner struct {
-	r     reader
-	sites *[]site
-	stack []int // per value followed: 1 + index of its site, or 0
+	r       reader
+	globals uint32 // the original module's
+	sites   *[]site
+	stack   []int // per value followed: 1 + index of its site, or 0
 }
 
-// scan walks the instructions in code and appends where to canonicalise.
-func scan(code []byte, sites *[]site) error {
+// scan walks the instructions in code, which may use globals globals, and
+// appends the sites.
+func scan(code []byte, globals uint32, sites *[]site) error {
 	start := len(*sites)
-	s := &scanner{r: reader{b: code}, sites: sites}
+	s := &scanner{r: reader{b: code}, globals: globals, sites: sites}
 	if err := s.run(); err != nil {
 		return err
 	}
@@ -253,6 +233,8 @@ func (s *scanner) run() error {
 			*sites = append(*sites, site{pos: pos, kind: canonF32})
 		case opF64Store, opI64ReinterpF64, opF64Copysign:
 			*sites = append(*sites, site{pos: pos, kind: canonF64})
+		case opMemoryGrow:
+			*sites = append(*sites, site{pos: pos, kind: growBefore})
 		}
 		switch opImm[op] {
 		case immBad:
@@ -261,7 +243,14 @@ func (s *scanner) run() error {
 		case immBlock:
 			r.blockType()
 		case immU32:
-			r.u32()
+			idx := r.u32()
+			if (op == opGlobalGet || op == opGlobalSet) && idx >= s.globals && r.err == nil {
+				// Valid only with the global the rewrite adds.
+				return fmt.Errorf("%w: global %d of %d", ErrMalformed, idx, s.globals)
+			}
+			if op == opMemoryGrow && r.err == nil {
+				*sites = append(*sites, site{pos: r.off, kind: growAfter})
+			}
 		case immU32x2:
 			r.u32()
 			r.u32()

@@ -1,4 +1,4 @@
-package nancanon
+package instrument
 
 import (
 	"errors"
