@@ -170,7 +170,7 @@ func Rewrite(wasm []byte) ([]byte, Stats, error) {
 			err = parseMemories(s.body)
 		case secGlobal:
 			m.hasGlobal = true
-			m.defined, err = vecCount(s.body, "global")
+			m.defined, err = parseGlobals(s.body)
 		case secExport:
 			m.hasExport = true
 			m.exports, err = parseExports(s.body, m.globals+m.defined)
@@ -277,14 +277,60 @@ func (m *module) exportSection(body []byte) []byte {
 	return appendU32(b, m.growGlobal())
 }
 
-// vecCount reads the element count at the start of a section.
-func vecCount(b []byte, what string) (uint32, error) {
+// parseGlobals counts the globals a module defines, reading each in full:
+// what the rewrite appends must not run on from a malformed entry.
+func parseGlobals(b []byte) (uint32, error) {
 	r := &reader{b: b}
 	n := r.u32()
-	if r.err != nil || int64(n) > int64(len(b)) {
-		return 0, fmt.Errorf("%w: %s section: bad count", ErrMalformed, what)
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		if err := r.valtype(); err != nil {
+			return 0, err
+		}
+		r.byte() // mutability
+		if err := r.constExpr(); err != nil {
+			return 0, err
+		}
+	}
+	if r.err == nil && r.off != len(b) {
+		r.fail("stray bytes")
+	}
+	if r.err != nil {
+		return 0, fmt.Errorf("%w: global section: %v", ErrMalformed, r.err)
 	}
 	return n, nil
+}
+
+// constExpr reads a constant expression up to its end.
+func (r *reader) constExpr() error {
+	for r.err == nil {
+		switch op := r.byte(); op {
+		case 0x0b: // end
+			return nil
+		case 0x41:
+			r.sleb(5)
+		case 0x42:
+			r.sleb(10)
+		case 0x43:
+			r.bytes(4)
+		case 0x44:
+			r.bytes(8)
+		case 0x23, 0xd2: // global.get ref.func
+			r.u32()
+		case 0xd0: // ref.null
+			r.sleb(5)
+		case 0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e: // extended constants: add sub mul
+		case 0xfd: // v128.const
+			if sub := r.u32(); sub != 0x0c && r.err == nil {
+				return fmt.Errorf("%w: opcode 0xfd %d in a constant expression", ErrUnsupported, sub)
+			}
+			r.bytes(16)
+		default:
+			if r.err == nil {
+				return fmt.Errorf("%w: opcode 0x%02x in a constant expression", ErrUnsupported, op)
+			}
+		}
+	}
+	return nil
 }
 
 // limits reads table or memory limits; 64-bit indices and custom page
@@ -355,6 +401,9 @@ func parseExports(b []byte, globals uint32) (uint32, error) {
 		if idx := r.u32(); kind == 0x03 && idx >= globals && r.err == nil {
 			return 0, fmt.Errorf("%w: export of global %d of %d", ErrMalformed, idx, globals)
 		}
+	}
+	if r.err == nil && r.off != len(b) {
+		r.fail("stray bytes")
 	}
 	if r.err != nil {
 		return 0, fmt.Errorf("%w: export section: %v", ErrMalformed, r.err)
