@@ -109,4 +109,17 @@ func (w *winProc) close() {
 // peakMemory: Windows reports it through the job object instead.
 func peakMemory(st *os.ProcessState) uint64 { return 0 }
 
-func cpuSeconds(pid int) (float64, error) { return 0, ErrUnsupported }
+// cpuSeconds is the child's user and kernel time so far.
+func cpuSeconds(pid int) (float64, error) {
+	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
+	if err != nil {
+		return 0, fmt.Errorf("cpu time: %w", err)
+	}
+	defer windows.CloseHandle(h)
+	var created, exited, kernel, user windows.Filetime
+	if err := windows.GetProcessTimes(h, &created, &exited, &kernel, &user); err != nil {
+		return 0, fmt.Errorf("cpu time: %w", err)
+	}
+	ticks := func(f windows.Filetime) uint64 { return uint64(f.HighDateTime)<<32 | uint64(f.LowDateTime) }
+	return float64(ticks(kernel)+ticks(user)) / 1e7, nil // 100 ns units
+}

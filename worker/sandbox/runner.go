@@ -309,7 +309,7 @@ func (p *Proc) SetDutyCycle(percent int) {
 	}
 }
 
-// CPUSeconds is the child's CPU time so far (Linux only; elsewhere
+// CPUSeconds is the child's CPU time so far (Linux and Windows; elsewhere
 // ErrUnsupported until Wait reports it).
 func (p *Proc) CPUSeconds() (float64, error) { return cpuSeconds(p.Pid()) }
 
