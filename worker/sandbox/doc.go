@@ -32,7 +32,7 @@
 //     is rewritten (package instrument) so that every float a job can see
 //     the bits of (stored to memory, reinterpreted as an integer, used as
 //     copysign's sign, put into or computed in a vector) is the canonical
-//     NaN when it is a NaN. This gives the same bytes as Cranelift's own
+//     NaN when it is a NaN. This is as deterministic as Cranelift's own
 //     NaN canonicalisation at a fraction of its cost: it checks values
 //     where they become visible instead of after every float operation
 //     (Mandelbrot: 1.06x native instead of 2.9x). Relaxed SIMD is

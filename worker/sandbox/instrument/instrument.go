@@ -33,8 +33,11 @@
 // f32x4.eq/f64x2.eq and v128.bitselect, unless its only use is another
 // such operation of the same lane shape (a NaN in gives a NaN out, which
 // is canonicalised there). Vector abs, neg, pmin and pmax only move bits
-// and need nothing. The bytes a job writes are those Cranelift's own
-// canonicalisation gives.
+// and need nothing. Every NaN a job stores is therefore the canonical one.
+// Cranelift's own canonicalisation gives the same bytes but for one case:
+// it canonicalises results, so a NaN it has canonicalised and then
+// negated (neg, abs, copysign) is stored with its sign flipped; the
+// rewrite stores the canonical NaN. Both are the same on every CPU.
 //
 // Host functions are not an escape: the sandbox offers only WASI preview 1,
 // which takes no float parameters, and reads no exported float.

@@ -290,6 +290,27 @@ func TestCanonicalNaNs(t *testing.T) {
 	}
 }
 
+// TestNegatedNaN: a NaN negated before its store is stored canonical,
+// where Cranelift's canonicalisation (of results) keeps the flipped sign.
+func TestNegatedNaN(t *testing.T) {
+	in := wat(t, `(module (memory (export "memory") 1)
+	  (func (export "run")
+	    (f64.store (i32.const 0) (f64.copysign
+	      (f64.div (f64.load (i32.const 64)) (f64.load (i32.const 64))) (f64.const -1)))))`)
+	out, _, err := Rewrite(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := binary.LittleEndian.Uint64(runMemory(t, engine(), out, 8)); got != 0x7ff8000000000000 {
+		t.Errorf("rewritten: %#x, want the canonical NaN", got)
+	}
+	cfg := wasmtime.NewConfig()
+	cfg.SetCraneliftNanCanonicalization(true)
+	if got := binary.LittleEndian.Uint64(runMemory(t, wasmtime.NewEngineWithConfig(cfg), in, 8)); got != 0xfff8000000000000 {
+		t.Errorf("Cranelift's canonicalisation: %#x, want the canonical NaN negated", got)
+	}
+}
+
 // minimal is a module with one function of type [] -> [] whose code is
 // body (without the final end).
 func minimal(body ...byte) []byte {
