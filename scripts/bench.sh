@@ -14,6 +14,8 @@ out=${BENCH_OUT:-/dev/null}
   go test -run '^$' -bench . -benchmem -count 1 ./coordinator/...
   # Wallet: gas and time of claim, stake, unstake, withdraw on the dev chain.
   go test -run '^$' -bench . -benchmem -count 1 ./wallet/ ./contracts/...
+  # Sandbox: rewriting a 4 MB Go module before it compiles (MB/s).
+  go test -run '^$' -bench . -benchmem -count 3 ./worker/sandbox/instrument/
 } | tee "$out"
 # Sandbox: wasm/native ratios on the kernels, suspend latency, start times.
 ./scripts/bench-sandbox.sh | tee -a "$out"
