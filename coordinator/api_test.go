@@ -374,3 +374,30 @@ func TestShutdownEndsLongPolls(t *testing.T) {
 		t.Fatalf("shutdown took %s", d)
 	}
 }
+
+// TestLeaseBySandboxProfile: a job's replicas go to nodes of one sandbox
+// profile; a malformed profile is refused.
+func TestLeaseBySandboxProfile(t *testing.T) {
+	env := start(t, nil)
+	ctx := context.Background()
+	req, a, b, c := newClient(t, env.url), newClient(t, env.url), newClient(t, env.url), newClient(t, env.url)
+	if _, err := sim.SubmitMany(ctx, req, 1, "1000", 2); err != nil {
+		t.Fatal(err)
+	}
+	leaseAs := func(cl *client.Client, profile string) ([]protocol.Assignment, error) {
+		return cl.Lease(ctx, protocol.LeaseRequest{Capabilities: protocol.Capabilities{Runtimes: []string{"wasi"}, Sandbox: profile}, Max: 4})
+	}
+	if as, err := leaseAs(a, "idlenode-wasi-p1/1;instrument-2"); err != nil || len(as) != 1 {
+		t.Fatalf("first lease: %v %v", as, err)
+	}
+	if as, err := leaseAs(b, "idlenode-wasi-p1/2;instrument-3"); err != nil || len(as) != 0 {
+		t.Fatalf("a node of another profile got %v (%v)", as, err)
+	}
+	if as, err := leaseAs(c, "idlenode-wasi-p1/1;instrument-2"); err != nil || len(as) != 1 {
+		t.Fatalf("a node of the same profile got %v (%v)", as, err)
+	}
+	var apiErr *client.APIError
+	if _, err := leaseAs(b, "has space"); !errors.As(err, &apiErr) || apiErr.Status != http.StatusBadRequest {
+		t.Fatalf("malformed profile: %v, want 400", err)
+	}
+}

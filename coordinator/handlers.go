@@ -431,7 +431,8 @@ func (s *Server) handleLease(w http.ResponseWriter, r *http.Request, who common.
 	}
 	tier := StakeTier(stake, s.cfg.StakeUnit)
 	q := store.LeaseQuery{Node: who.Hex(), Max: req.Max, MemoryBytes: req.Capabilities.MemoryMB << 20,
-		TTL: s.cfg.LeaseTTL, TrustAfter: s.cfg.TrustAfter, SpotCheck: s.spotCheck, NewID: newID}
+		TTL: s.cfg.LeaseTTL, TrustAfter: s.cfg.TrustAfter, SpotCheck: s.spotCheck, NewID: newID,
+		Profile: req.Capabilities.Sandbox}
 	deadline := time.NewTimer(time.Duration(req.WaitSeconds) * time.Second)
 	defer deadline.Stop()
 	for {

@@ -203,7 +203,16 @@ type Capabilities struct {
 	// BenchmarkMiBps is the node's own hardware benchmark (MiB/s of
 	// hashing on every core), 0 when not measured. Informational.
 	BenchmarkMiBps int64 `json:"benchmark_mib_per_s,omitempty"`
+	// Sandbox names what a job can observe of the node's sandbox (its
+	// determinism profile, e.g. how NaNs are canonicalised). Replicas of
+	// one job go only to nodes of the same profile, so that nodes of
+	// different versions never fail each other's results. Empty: a node
+	// from before profiles, matched as before.
+	Sandbox string `json:"sandbox,omitempty"`
 }
+
+// MaxProfileLen bounds Capabilities.Sandbox.
+const MaxProfileLen = 128
 
 // LeaseRequest is the body of POST /v1/leases. The call returns as soon as
 // at least one assignment is available, or empty after WaitSeconds.
@@ -226,6 +235,9 @@ func (r LeaseRequest) Validate() error {
 	}
 	if len(r.Capabilities.Runtimes) > 16 {
 		return invalid("at most 16 runtimes")
+	}
+	if p := r.Capabilities.Sandbox; len(p) > MaxProfileLen || strings.IndexFunc(p, func(c rune) bool { return c < 0x21 || c > 0x7e }) >= 0 {
+		return invalid("sandbox must be at most %d printable ASCII characters without spaces", MaxProfileLen)
 	}
 	return nil
 }

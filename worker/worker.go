@@ -149,6 +149,9 @@ func New(cfg Config) (*Worker, error) {
 	if cfg.Energy == nil {
 		cfg.Energy = NewEnergyMeter("")
 	}
+	if cfg.Capabilities.Sandbox == "" {
+		cfg.Capabilities.Sandbox = sandbox.Profile()
+	}
 	if len(cfg.Capabilities.Runtimes) == 0 {
 		cfg.Capabilities.Runtimes = []string{protocol.RuntimeWASI}
 	}

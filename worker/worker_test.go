@@ -596,7 +596,7 @@ func TestCapabilitiesCarryTheBenchmark(t *testing.T) {
 	n.w.SetAllowed(true, "idle")
 	waitFor(t, "a lease request", 30*time.Second, func() bool { return f.lastCaps.Load() != nil })
 	caps := f.lastCaps.Load().(protocol.Capabilities)
-	if caps.BenchmarkMiBps != 1234 || caps.Cores != 2 || caps.MemoryMB != 512 || len(caps.Runtimes) == 0 {
+	if caps.BenchmarkMiBps != 1234 || caps.Cores != 2 || caps.MemoryMB != 512 || len(caps.Runtimes) == 0 || caps.Sandbox != sandbox.Profile() {
 		t.Fatalf("capabilities sent: %+v", caps)
 	}
 }

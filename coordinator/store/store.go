@@ -63,6 +63,11 @@ type LeaseQuery struct {
 	// true keeps the job's full replication. nil means never.
 	SpotCheck func() bool
 	NewID     func() string
+	// Profile is the node's sandbox profile (protocol.Capabilities.Sandbox).
+	// A job's replicas all go to nodes of the profile of its first lease;
+	// a job with no result and no live lease takes any profile again. An
+	// empty profile matches only jobs no profile holds.
+	Profile string
 }
 
 // Lease is one assignment.

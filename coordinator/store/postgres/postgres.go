@@ -142,4 +142,5 @@ var migrations = []string{
 	`CREATE TABLE blobs (hash TEXT PRIMARY KEY, size BIGINT NOT NULL, data BYTEA NOT NULL);`,
 	`ALTER TABLE jobs ADD COLUMN out_bytes BIGINT NOT NULL DEFAULT 0;`,
 	sqlstore.MigrationLeaseSuspended,
+	sqlstore.MigrationJobProfile,
 }

@@ -131,4 +131,5 @@ var migrations = []string{
 	`CREATE TABLE blobs (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL);`,
 	`ALTER TABLE jobs ADD COLUMN out_bytes INTEGER NOT NULL DEFAULT 0;`,
 	sqlstore.MigrationLeaseSuspended,
+	sqlstore.MigrationJobProfile,
 }

@@ -118,6 +118,10 @@ type Dialect struct {
 // each append it to their Migrations.
 const MigrationLeaseSuspended = `ALTER TABLE leases ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;`
 
+// MigrationJobProfile records the sandbox profile that holds each job's
+// replicas ('' for none yet); every dialect appends it.
+const MigrationJobProfile = `ALTER TABLE jobs ADD COLUMN profile TEXT NOT NULL DEFAULT '';`
+
 // New wraps a write pool (it is limited to one connection) and a read
 // pool, runs the migrations, and starts the writer.
 func New(ctx context.Context, w, r *sql.DB, d Dialect) (*Store, error) {
@@ -428,8 +432,9 @@ func (s *Store) Lease(ctx context.Context, q store.LeaseQuery) ([]store.Lease, e
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT id, spec, replicas, results, active, adaptive FROM jobs
 			WHERE state = 'open' AND active + results < target AND mem_bytes <= ? AND deadline > ?
+			AND (profile = '' OR profile = ? OR (results = 0 AND active = 0))
 			AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.job_id = jobs.id AND l.node = ?)
-			ORDER BY seq LIMIT ? `+s.d.LockSuffix, mem, ms(q.Now), q.Node, q.Max)
+			ORDER BY seq LIMIT ? `+s.d.LockSuffix, mem, ms(q.Now), q.Profile, q.Node, q.Max)
 		if err != nil {
 			return err
 		}
@@ -471,9 +476,9 @@ func (s *Store) Lease(ctx context.Context, q store.LeaseQuery) ([]store.Lease, e
 			single := trusted && p.replicas == 2 && p.results == 0 && p.active == 0 && p.adaptive == 0 &&
 				(q.SpotCheck == nil || !q.SpotCheck())
 			if single {
-				_, err = tx.ExecContext(ctx, `UPDATE jobs SET active = active + 1, target = 1, adaptive = 1 WHERE id = ?`, p.id)
+				_, err = tx.ExecContext(ctx, `UPDATE jobs SET active = active + 1, target = 1, adaptive = 1, profile = ? WHERE id = ?`, q.Profile, p.id)
 			} else {
-				_, err = tx.ExecContext(ctx, `UPDATE jobs SET active = active + 1 WHERE id = ?`, p.id)
+				_, err = tx.ExecContext(ctx, `UPDATE jobs SET active = active + 1, profile = ? WHERE id = ?`, q.Profile, p.id)
 			}
 			if err != nil {
 				return err

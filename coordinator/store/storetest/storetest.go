@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CreateAndGet", testCreateAndGet},
 		{"LeaseDistinctNodes", testLeaseDistinct},
 		{"LeaseMaxAndMemory", testLeaseMaxAndMemory},
+		{"LeaseOneProfilePerJob", testProfile},
 		{"ExpireRequeues", testExpire},
 		{"HeartbeatExtends", testHeartbeat},
 		{"HeartbeatRecordsSuspended", testSuspended},
@@ -143,6 +144,52 @@ func testLeaseDistinct(t *testing.T, s store.Store) {
 	}
 	if c := lease(t, s, "C", 5, t0); len(c) != 0 {
 		t.Fatalf("C got %d, want 0 (both replicas out)", len(c))
+	}
+}
+
+// leaseAs leases for node with sandbox profile.
+func leaseAs(t *testing.T, s store.Store, node, profile string, now time.Time) []store.Lease {
+	t.Helper()
+	ls, err := s.Lease(context.Background(), store.LeaseQuery{Node: node, Profile: profile, Max: 5, Now: now, TTL: time.Minute, NewID: newID})
+	if err != nil {
+		t.Fatalf("Lease(%s, %s): %v", node, profile, err)
+	}
+	return ls
+}
+
+// testProfile: a job's replicas go to nodes of one sandbox profile, the
+// first leaser's, as long as the job has a result or a live lease; then
+// any profile may take it over.
+func testProfile(t *testing.T, s store.Store) {
+	create(t, s, 1, 4, 8)
+	if len(leaseAs(t, s, "A", "p1", t0)) != 1 {
+		t.Fatal("A (p1) got no lease")
+	}
+	if len(leaseAs(t, s, "B", "p2", t0)) != 0 {
+		t.Fatal("B (p2) got a replica of a job held by p1")
+	}
+	if len(leaseAs(t, s, "L", "", t0)) != 0 {
+		t.Fatal("a node without a profile got a replica of a job held by p1")
+	}
+	c := leaseAs(t, s, "C", "p1", t0)
+	if len(c) != 1 {
+		t.Fatal("C (p1) got no lease")
+	}
+	// Both leases lapse without a result: the job is free again.
+	later := t0.Add(2 * time.Minute)
+	b := leaseAs(t, s, "B", "p2", later)
+	if len(b) != 1 {
+		t.Fatal("B (p2) could not take over a job with no result and no live lease")
+	}
+	if _, err := s.Report(context.Background(), store.Report{LeaseID: b[0].ID, Node: "B", OutputHash: hash("x"), Now: later}); err != nil {
+		t.Fatal(err)
+	}
+	// A result holds the job for p2 even with no live lease.
+	if len(leaseAs(t, s, "D", "p1", later)) != 0 {
+		t.Fatal("D (p1) got a replica of a job with a p2 result")
+	}
+	if len(leaseAs(t, s, "E", "p2", later)) != 1 {
+		t.Fatal("E (p2) got no replica")
 	}
 }
 
