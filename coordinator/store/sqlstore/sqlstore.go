@@ -119,7 +119,7 @@ type Dialect struct {
 const MigrationLeaseSuspended = `ALTER TABLE leases ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;`
 
 // MigrationJobProfile records the sandbox profile that holds each job's
-// replicas ('' for none yet); every dialect appends it.
+// replicas (empty for none yet); every dialect appends it.
 const MigrationJobProfile = `ALTER TABLE jobs ADD COLUMN profile TEXT NOT NULL DEFAULT '';`
 
 // New wraps a write pool (it is limited to one connection) and a read
