@@ -9,6 +9,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -38,6 +39,8 @@ func run(args []string, stderr io.Writer) int {
 	home := fs.String("home", "", "the node's home folder, as for 'idlenode run --home' (default: the OS folders; also $"+app.HomeEnv+")")
 	tab := fs.String("tab", "", "the tab to show: "+strings.Join(window.Tabs, ", ")+" (default: the dashboard, or the first run for a new node)")
 	level := fs.String("log-level", "warn", "debug, info, warn or error")
+	// The tray's Launcher passes this (tray.WindowCommandsFlag).
+	commands := fs.Bool("commands-on-stdin", false, "read commands from stdin: 'show' or 'show TAB' brings the window to the front (the tray uses this)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -71,6 +74,9 @@ func run(args []string, stderr io.Writer) int {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go u.Run(runCtx)
+	if *commands {
+		go readCommands(os.Stdin, func(tab string) { fyne.Do(func() { u.Raise(tab) }) }, log)
+	}
 	go func() { // a signal closes the window like its close button
 		<-runCtx.Done()
 		if ctx.Err() != nil {
@@ -79,4 +85,21 @@ func run(args []string, stderr io.Writer) int {
 	}()
 	u.Window().ShowAndRun()
 	return 0
+}
+
+// readCommands reads the tray's commands, one per line, until r ends: "show"
+// or "show TAB" calls raise with TAB ("" for none).
+func readCommands(r io.Reader, raise func(tab string), log *slog.Logger) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		switch {
+		case len(f) == 1 && f[0] == "show":
+			raise("")
+		case len(f) == 2 && f[0] == "show":
+			raise(f[1])
+		case len(f) > 0:
+			log.Warn("Unknown command on stdin", "command", f[0])
+		}
+	}
 }

@@ -2,6 +2,7 @@ package tray
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -10,7 +11,7 @@ import (
 
 // Launcher starts the window process (`idlenode window --home DIR --tab
 // TAB`) at most once at a time: a second click while a window is open
-// starts nothing, as the open window is already there.
+// brings that window to the front, on the tab clicked, through its stdin.
 type Launcher struct {
 	Exe  string // the idlenode binary; os.Executable() when empty
 	Home string // the service's --home, passed on so several nodes work
@@ -18,14 +19,27 @@ type Launcher struct {
 
 	mu      sync.Mutex
 	running *exec.Cmd
+	control io.WriteCloser // the running window's stdin
 }
 
-// Open starts the window on tab unless one runs. It does not wait for the
-// window; the child is reaped when it exits.
+// WindowCommandsFlag makes the window program read commands from its
+// stdin: a line "show" or "show TAB" brings it to the front, on TAB.
+const WindowCommandsFlag = "--commands-on-stdin"
+
+// Open starts the window on tab, or brings the one it started to the
+// front on tab. It does not wait for the window; the child is reaped when
+// it exits.
 func (l *Launcher) Open(tab string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.running != nil {
+		line := "show\n"
+		if tab != "" {
+			line = "show " + tab + "\n"
+		}
+		if _, err := io.WriteString(l.control, line); err != nil {
+			return fmt.Errorf("raise the window: %w", err) // it is closing
+		}
 		return nil
 	}
 	exe := l.Exe
@@ -35,7 +49,7 @@ func (l *Launcher) Open(tab string) error {
 			return fmt.Errorf("find the idlenode binary: %w", err)
 		}
 	}
-	args := []string{"window"}
+	args := []string{"window", WindowCommandsFlag}
 	if tab != "" {
 		args = append(args, "--tab", tab)
 	}
@@ -44,17 +58,21 @@ func (l *Launcher) Open(tab string) error {
 	}
 	cmd := exec.Command(exe, args...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	control, err := cmd.StdinPipe()
+	if err != nil {
+		return fmt.Errorf("start the window: %w", err)
+	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start the window: %w", err)
 	}
-	l.running = cmd
+	l.running, l.control = cmd, control
 	go func() {
 		err := cmd.Wait()
 		if err != nil && l.Log != nil {
 			l.Log.Warn("Window exited with an error", "err", err)
 		}
 		l.mu.Lock()
-		l.running = nil
+		l.running, l.control = nil, nil
 		l.mu.Unlock()
 	}()
 	return nil

@@ -156,10 +156,12 @@ func TestMenuOpenAndQuit(t *testing.T) {
 func TestLauncherStartsOneWindow(t *testing.T) {
 	dir := t.TempDir()
 	out := dir + "/args"
+	cmds := dir + "/commands"
 	// A stand-in for the idlenode binary that records its arguments and
-	// stays open like a window would until told to close.
+	// the commands on its stdin, and stays open like a window would until
+	// told to close.
 	script := dir + "/idlenode"
-	body := "#!/bin/sh\necho \"$@\" >> " + out + "\nwhile [ ! -e " + dir + "/close ]; do sleep 0.05; done\n"
+	body := "#!/bin/sh\necho \"$@\" >> " + out + "\nexec 3<&0\ncat <&3 >> " + cmds + " &\nwhile [ ! -e " + dir + "/close ]; do sleep 0.05; done\nkill $!\n"
 	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -167,10 +169,15 @@ func TestLauncherStartsOneWindow(t *testing.T) {
 	if err := l.Open("wallet"); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Open("settings"); err != nil { // window already open: nothing new
+	// Window already open: no new one, the open one comes to the front.
+	if err := l.Open("settings"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Open(""); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "window started", func() bool { b, _ := os.ReadFile(out); return len(b) > 0 })
+	waitFor(t, "commands", func() bool { b, _ := os.ReadFile(cmds); return string(b) == "show settings\nshow\n" })
 	if !l.Running() {
 		t.Fatal("launcher forgot its window")
 	}
@@ -179,7 +186,7 @@ func TestLauncherStartsOneWindow(t *testing.T) {
 	}
 	waitFor(t, "window closed", func() bool { return !l.Running() })
 	b, _ := os.ReadFile(out)
-	if got := string(b); got != "window --tab wallet --home /tmp/node1\n" {
+	if got := string(b); got != "window --commands-on-stdin --tab wallet --home /tmp/node1\n" {
 		t.Fatalf("window started with %q", got)
 	}
 	if err := (&Launcher{Exe: dir + "/missing"}).Open("x"); err == nil {

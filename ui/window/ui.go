@@ -170,6 +170,17 @@ func (u *UI) ShowTabs(tab string) {
 	u.root.Refresh()
 }
 
+// Raise shows the window in front, on tab when one is given and the first
+// run is not under way (it is not interrupted). Call it on fyne's
+// goroutine.
+func (u *UI) Raise(tab string) {
+	if _, ok := u.tabItems[tab]; ok && u.root.Objects[0] == u.tabs {
+		u.tabs.Select(u.tabItems[tab])
+	}
+	u.win.Show()
+	u.win.RequestFocus()
+}
+
 // Run connects to the service and keeps the window current until ctx
 // ends: it watches the state stream (reconnecting every 2 s when the
 // service is away), refreshes the wallet, and ticks the countdowns.

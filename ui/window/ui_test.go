@@ -391,3 +391,23 @@ func TestExplicitTabSkipsFirstRun(t *testing.T) {
 		t.Fatal("--tab dashboard showed the first run")
 	}
 }
+
+// TestRaise: the tray's "Settings" on an open window switches to the
+// tab, except during the first run, which it leaves in place.
+func TestRaise(t *testing.T) {
+	n := startNode(t, newMemWallet(true))
+	u := newUI(t, n.client, TabWallet)
+	u.Raise(TabSettings)
+	if u.tabs.Selected() != u.tabItems[TabSettings] {
+		t.Fatalf("Raise(settings) left %q selected", u.tabs.Selected().Text)
+	}
+	u.Raise("") // to the front, on the same tab
+	if u.tabs.Selected() != u.tabItems[TabSettings] {
+		t.Fatalf("Raise() changed the tab to %q", u.tabs.Selected().Text)
+	}
+	u.ShowFirstRun()
+	u.Raise(TabWallet)
+	if u.root.Objects[0] == u.tabs {
+		t.Fatal("Raise interrupted the first run")
+	}
+}
