@@ -153,6 +153,24 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// TestGoGuestNaNs: a Go program's NaNs, made at run time and read back as
+// bits, are the canonical ones; without the rewrite this CPU shows others.
+func TestGoGuestNaNs(t *testing.T) {
+	wasm := buildGuest(t, "hostile")
+	res, out, stderr := run(t, testRunner(), Spec{ModulePath: wasm, Args: []string{"nan"}})
+	want := strings.Repeat("7ff8000000000000 7fc00000\n", 4)
+	if res.Kind != KindNone || out != want {
+		t.Fatalf("%v %s: got\n%s\nwant\n%s\n%s", res.Kind, res.Message, out, want, stderr)
+	}
+	if runtime.GOARCH == "amd64" {
+		r := testRunner()
+		r.nanMode = nanOff
+		if _, off, _ := run(t, r, Spec{ModulePath: wasm, Args: []string{"nan"}}); off == want {
+			t.Errorf("without the rewrite the NaNs are canonical too: the test proves nothing")
+		}
+	}
+}
+
 func TestInvalidModules(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, b []byte) string {

@@ -7,6 +7,7 @@ import (
 	crand "crypto/rand"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -161,6 +162,11 @@ func main() {
 		select {
 		case <-t.C:
 			fmt.Println("timer fired at", time.Since(start).Round(time.Second))
+		}
+	case "nan": // NaNs made at run time, as bits (their bits differ by CPU)
+		zero, inf := float64(len(os.Args)-2), math.Inf(len(os.Args)-1)
+		for _, x := range []float64{zero / zero, inf - inf, math.Sqrt(zero - 1), -(zero / zero)} {
+			fmt.Printf("%016x %08x\n", math.Float64bits(x), math.Float32bits(float32(x)))
 		}
 	case "noeol":
 		fmt.Print("no trailing newline")
