@@ -35,11 +35,15 @@ NODE=$DEV/node
 
 # The wallet: passphrase in the OS keyring where one runs, else in a file
 # beside the dev node (this is a throwaway dev wallet).
+# A wallet from an earlier run is kept, and so is its passphrase file.
 run_flags=()
-if [ ! -f "$NODE/wallet/key.json" ]; then
-  if ! "$BIN/idlenode" wallet create --dir "$NODE/wallet" 2>/dev/null; then
-    head -c 24 /dev/urandom | base64 >"$DEV/passphrase"
-    chmod 600 "$DEV/passphrase"
+if ! "$BIN/idlenode" wallet address --dir "$NODE/wallet" >/dev/null 2>&1; then
+  if "$BIN/idlenode" wallet create --dir "$NODE/wallet" 2>/dev/null; then
+    rm -f "$DEV/passphrase" # the keyring holds this wallet's passphrase
+  else
+    if [ ! -f "$DEV/passphrase" ]; then
+      (umask 077 && head -c 24 /dev/urandom | base64 >"$DEV/passphrase")
+    fi
     "$BIN/idlenode" wallet create --dir "$NODE/wallet" --passphrase-file "$DEV/passphrase"
   fi
 fi
