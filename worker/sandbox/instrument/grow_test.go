@@ -114,6 +114,10 @@ func TestIndicesChecked(t *testing.T) {
 	if _, _, err := Rewrite(exportGlobal0); !errors.Is(err, ErrMalformed) {
 		t.Errorf("export of global 0 without globals: %v", err)
 	}
+	reserved := wat(t, `(module (global (export "idlenode:grow-refused") i32 (i32.const 0)))`)
+	if _, _, err := Rewrite(reserved); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("export of the reserved name: %v", err)
+	}
 	memory64 := []byte("\x00asm\x01\x00\x00\x00\x05\x03\x01\x04\x01")
 	if _, _, err := Rewrite(memory64); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("memory64: %v", err)

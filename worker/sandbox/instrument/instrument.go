@@ -399,7 +399,9 @@ func parseExports(b []byte, globals uint32) (uint32, error) {
 	r := &reader{b: b}
 	n := r.u32()
 	for i := uint32(0); i < n && r.err == nil; i++ {
-		r.bytes(int(r.u32()))
+		if name := r.bytes(int(r.u32())); string(name) == GrowRefusedExport {
+			return 0, fmt.Errorf("%w: the module exports %q, a name the sandbox reserves", ErrUnsupported, GrowRefusedExport)
+		}
 		kind := r.byte()
 		if idx := r.u32(); kind == 0x03 && idx >= globals && r.err == nil {
 			return 0, fmt.Errorf("%w: export of global %d of %d", ErrMalformed, idx, globals)
