@@ -139,6 +139,12 @@ func (d *dashboardTab) apply(st app.State) {
 	setText(d.status, v.Status+" "+v.Since)
 	setText(d.reason, v.Reason)
 	setText(d.network, v.Network)
+	// Not joined: the reason above already says so, and how to join.
+	if v.Network != "" && strings.HasPrefix(v.Reason, v.Network) {
+		d.network.Hide()
+	} else {
+		d.network.Show()
+	}
 	d.paused = st.State == app.PhasePaused
 	label := "Pause for 1 hour"
 	if d.paused {

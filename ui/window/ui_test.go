@@ -153,6 +153,26 @@ func TestSettingsShowServiceFieldErrors(t *testing.T) {
 	}
 }
 
+// TestDashboardSaysNotJoinedOnce: a node outside any network reads that
+// once, in the reason, not again in the network line.
+func TestDashboardSaysNotJoinedOnce(t *testing.T) {
+	n := startNode(t, nil)
+	u := newUI(t, n.client, TabDashboard)
+	st := n.app.State()
+	st.Network = app.NetworkState{}
+	st.Reason = "Not part of a network yet: join one in the window or with 'idlenode join FILE|URL'"
+	u.Apply(st)
+	if u.dash.network.Visible() {
+		t.Errorf("network line %q shown under the same reason", u.dash.network.Text)
+	}
+	st.Network = app.NetworkState{Name: "testnet", Connected: true}
+	st.Reason = "Working"
+	u.Apply(st)
+	if !u.dash.network.Visible() || u.dash.network.Text != "testnet · connected" {
+		t.Errorf("joined: network line %q, shown %v", u.dash.network.Text, u.dash.network.Visible())
+	}
+}
+
 func TestDashboardPauseResumeDrivesService(t *testing.T) {
 	n := startNode(t, nil)
 	u := newUI(t, n.client, TabDashboard)
