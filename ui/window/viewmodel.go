@@ -241,7 +241,9 @@ func Wallet(w localapi.WalletInfo, now time.Time) WalletView {
 		Problem:   w.ChainError,
 	}
 	if strings.HasPrefix(w.Keyring, "none") {
-		v.Keyring = "No OS keyring: " + strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(w.Keyring, "none"), ":"))
+		why := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(w.Keyring, "none"), ":"))
+		why = strings.TrimPrefix(why, "no usable OS keyring: ") // said already
+		v.Keyring = "No OS keyring: " + why
 	}
 	if c, err := format.ParseBase(w.Claimable); err == nil && c.Sign() > 0 {
 		v.CanClaim = true

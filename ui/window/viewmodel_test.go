@@ -133,6 +133,10 @@ func TestWallet(t *testing.T) {
 	if !v.CanClaim || v.Claimable != "<0.0001 IDLE" || v.Unstaking != "" || v.Cooldown != "" || v.Keyring != "No OS keyring: no Secret Service" || v.Problem != "dial tcp: refused" {
 		t.Errorf("claimable dust, no keyring: %+v", v)
 	}
+	info.Keyring = "none: no usable OS keyring: failed to unlock the default collection"
+	if v := Wallet(info, now); v.Keyring != "No OS keyring: failed to unlock the default collection" {
+		t.Errorf("keyring reason said twice: %q", v.Keyring)
+	}
 }
 
 func TestHistory(t *testing.T) {
