@@ -495,7 +495,10 @@ func (p *Proc) finish(waitErr error) {
 		// The file size cap refused a write (SIGXFSZ where not ignored).
 		res.Kind, res.Message = KindScratch, fmt.Sprintf("scratch limit reached (%d MB)", p.spec.ScratchMB)
 	case p.stderr.sawOOM():
-		res.Kind, res.Message = KindMemory, fmt.Sprintf("memory limit reached (%d MB, OS cap)", p.spec.MemoryMB)
+		// The same words as the limiter's: the message is the job's result
+		// on the network, and replicas that hit either cap must agree.
+		p.log.Warn("Sandbox child ran out of memory under the OS cap", "pid", p.cmd.Process.Pid, "memoryMB", p.spec.MemoryMB)
+		res.Kind, res.Message = KindMemory, fmt.Sprintf("memory limit reached (%d MB)", p.spec.MemoryMB)
 	default:
 		res.Kind = KindCrash
 		res.Message = fmt.Sprintf("sandbox child failed: %v", waitErr)
