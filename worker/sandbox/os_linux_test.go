@@ -31,12 +31,13 @@ func TestChildPriorityAndOSCaps(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The child sets one cap, then the other: wait for both.
 		fsize, data = limitLine(b, "Max file size"), limitLine(b, "Max data size")
-		if fsize != "unlimited" {
+		if fsize != "unlimited" && data != "unlimited" {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the child never capped its file size")
+			t.Fatalf("the child never capped its file size and data (file size %s, data %s)", fsize, data)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
