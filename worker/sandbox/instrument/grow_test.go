@@ -104,11 +104,14 @@ func TestNewSections(t *testing.T) {
 	}
 }
 
-// TestIndicesChecked: code or exports that name a global the module does
-// not have are refused, not made valid by the global the rewrite adds.
+// TestIndicesChecked: code or exports that name a local or global the module does
+// not have are refused, not made valid by the ones the rewrite adds.
 func TestIndicesChecked(t *testing.T) {
 	if _, _, err := Rewrite(minimal(0x23, 0x00, 0x1a)); !errors.Is(err, ErrMalformed) {
 		t.Errorf("global.get 0 without globals: %v", err)
+	}
+	if _, _, err := Rewrite(minimal(0x20, 0x00, 0x1a)); !errors.Is(err, ErrMalformed) {
+		t.Errorf("local.get 0 without locals: %v", err)
 	}
 	exportGlobal0 := []byte("\x00asm\x01\x00\x00\x00\x07\x05\x01\x01g\x03\x00")
 	if _, _, err := Rewrite(exportGlobal0); !errors.Is(err, ErrMalformed) {

@@ -589,7 +589,7 @@ func (w *bodyWriter) rewrite(body []byte, nparams uint32, st *Stats) ([]byte, er
 	}
 	code := body[r.off:]
 	w.sites = w.sites[:0]
-	if err := scan(code, w.globals, &w.sites); err != nil {
+	if err := scan(code, w.globals, total, &w.sites); err != nil {
 		return nil, err
 	}
 	st.Functions++

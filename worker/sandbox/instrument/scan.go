@@ -69,6 +69,8 @@ const (
 	opI64ReinterpF64 = 0xbd
 	opF32Copysign    = 0x98
 	opF64Copysign    = 0xa6
+	opLocalGet       = 0x20
+	opLocalTee       = 0x22
 	opGlobalGet      = 0x23
 	opGlobalSet      = 0x24
 	opMemoryGrow     = 0x40
@@ -167,15 +169,16 @@ func init() {
 type scanner struct {
 	r       reader
 	globals uint32 // the original module's
+	locals  uint64 // the function's, parameters included
 	sites   *[]site
 	stack   []int // per value followed: 1 + index of its site, or 0
 }
 
-// scan walks the instructions in code, which may use globals globals, and
-// appends the sites.
-func scan(code []byte, globals uint32, sites *[]site) error {
+// scan walks the instructions in code, which may use globals globals and
+// locals locals, and appends the sites.
+func scan(code []byte, globals uint32, locals uint64, sites *[]site) error {
 	start := len(*sites)
-	s := &scanner{r: reader{b: code}, globals: globals, sites: sites}
+	s := &scanner{r: reader{b: code}, globals: globals, locals: locals, sites: sites}
 	if err := s.run(); err != nil {
 		return err
 	}
@@ -244,9 +247,12 @@ func (s *scanner) run() error {
 			r.blockType()
 		case immU32:
 			idx := r.u32()
+			// An index valid only with what the rewrite adds.
 			if (op == opGlobalGet || op == opGlobalSet) && idx >= s.globals && r.err == nil {
-				// Valid only with the global the rewrite adds.
 				return fmt.Errorf("%w: global %d of %d", ErrMalformed, idx, s.globals)
+			}
+			if op >= opLocalGet && op <= opLocalTee && uint64(idx) >= s.locals && r.err == nil {
+				return fmt.Errorf("%w: local %d of %d", ErrMalformed, idx, s.locals)
 			}
 			if op == opMemoryGrow && r.err == nil {
 				*sites = append(*sites, site{pos: r.off, kind: growAfter})
