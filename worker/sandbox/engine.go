@@ -148,32 +148,30 @@ func loadModule(engine *wasmtime.Engine, mode nanMode, path, cacheDir string, lo
 // compile compiles wasm, instrumented first in nanRewrite mode. Errors
 // name places in the module as the requester built it, not as rewritten.
 func compile(engine *wasmtime.Engine, mode nanMode, wasm []byte) (*wasmtime.Module, *childStatus) {
-	invalid := func(err error) *childStatus {
-		return &childStatus{Kind: KindInvalidModule, Message: "invalid module: " + firstLine(err.Error())}
+	code := wasm
+	var rerr error
+	if mode == nanRewrite {
+		code, _, rerr = instrument.Rewrite(wasm)
 	}
+	var m *wasmtime.Module
+	var err error
+	if rerr == nil {
+		if m, err = wasmtime.NewModule(engine, code); err == nil {
+			return m, nil
+		}
+	}
+	// Name the fault in the module as built, where it has one.
 	if mode != nanRewrite {
-		m, err := wasmtime.NewModule(engine, wasm)
-		if err != nil {
-			return nil, invalid(err)
-		}
-		return m, nil
+		return nil, &childStatus{Kind: KindInvalidModule, Message: "invalid module: " + firstLine(err.Error())}
 	}
-	rewritten, _, err := instrument.Rewrite(wasm)
-	if err != nil {
-		if verr := wasmtime.ModuleValidate(engine, wasm); verr != nil {
-			return nil, invalid(verr)
-		}
-		return nil, &childStatus{Kind: KindInvalidModule, Message: "module not supported: " + err.Error()}
+	if verr := wasmtime.ModuleValidate(engine, wasm); verr != nil {
+		return nil, &childStatus{Kind: KindInvalidModule, Message: "invalid module: " + firstLine(verr.Error())}
 	}
-	m, err := wasmtime.NewModule(engine, rewritten)
-	if err != nil {
-		if verr := wasmtime.ModuleValidate(engine, wasm); verr != nil {
-			return nil, invalid(verr)
-		}
-		// A valid module made invalid: our bug, not the job's.
-		return nil, &childStatus{Kind: KindCrash, Message: "instrumenting broke a valid module: " + firstLine(err.Error())}
+	if rerr != nil {
+		return nil, &childStatus{Kind: KindInvalidModule, Message: "module not supported: " + rerr.Error()}
 	}
-	return m, nil
+	// A valid module made invalid: our bug, not the job's.
+	return nil, &childStatus{Kind: KindCrash, Message: "instrumenting broke a valid module: " + firstLine(err.Error())}
 }
 
 // checkInterface makes sure the module is a WASI command that imports only

@@ -68,6 +68,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Errors. A malformed module is ErrMalformed; a well-formed one using a
@@ -189,28 +190,29 @@ func Rewrite(wasm []byte) ([]byte, Stats, error) {
 
 	out := make([]byte, 0, len(wasm)+len(wasm)/8+64)
 	out = append(out, wasm[:8]...)
+	// A module without a global or export section gets one where it
+	// belongs: before the first section that must follow it.
+	addMissing := func(beforeRank int) {
+		if !m.hasGlobal && beforeRank > sectionRank[secGlobal] {
+			out = appendSection(out, secGlobal, m.globalSection(nil))
+			m.hasGlobal = true
+		}
+		if !m.hasExport && beforeRank > sectionRank[secExport] {
+			out = appendSection(out, secExport, m.exportSection(nil))
+			m.hasExport = true
+		}
+	}
 	sawCode := false
-	for i, s := range secs {
-		// The new global and export go where their sections belong.
-		if rank := sectionRank[s.id]; s.id != secCustom && (i == 0 || sectionRank[prevID(secs, i)] < rank) {
-			if !m.hasGlobal && rank > sectionRank[secGlobal] {
-				out = appendSection(out, secGlobal, m.globalSection(nil))
-				m.hasGlobal = true
-			}
-			if !m.hasExport && rank > sectionRank[secExport] {
-				out = appendSection(out, secExport, m.exportSection(nil))
-				m.hasExport = true
-			}
+	for _, s := range secs {
+		if s.id != secCustom {
+			addMissing(sectionRank[s.id])
 		}
 		switch s.id {
 		case secGlobal:
 			out = appendSection(out, secGlobal, m.globalSection(s.body))
 		case secExport:
 			out = appendSection(out, secExport, m.exportSection(s.body))
-		case secCode:
-			if sawCode {
-				return nil, st, fmt.Errorf("%w: two code sections", ErrMalformed)
-			}
+		case secCode: // at most one: sections are in strict order
 			sawCode = true
 			code, err := m.rewriteCode(s.body, s.end-len(s.body), &st)
 			if err != nil {
@@ -221,27 +223,11 @@ func Rewrite(wasm []byte) ([]byte, Stats, error) {
 			out = append(out, wasm[s.start:s.end]...)
 		}
 	}
-	if !m.hasGlobal {
-		out = appendSection(out, secGlobal, m.globalSection(nil))
-	}
-	if !m.hasExport {
-		out = appendSection(out, secExport, m.exportSection(nil))
-	}
+	addMissing(math.MaxInt)
 	if !sawCode && len(m.funcTypes) > 0 {
 		return nil, st, fmt.Errorf("%w: functions declared but no code section", ErrMalformed)
 	}
 	return out, st, nil
-}
-
-// prevID is the id of the last non-custom section before secs[i] (0 if
-// none).
-func prevID(secs []section, i int) byte {
-	for j := i - 1; j >= 0; j-- {
-		if secs[j].id != secCustom {
-			return secs[j].id
-		}
-	}
-	return 0
 }
 
 func appendSection(b []byte, id byte, body []byte) []byte {
@@ -284,7 +270,7 @@ func (m *module) exportSection(body []byte) []byte {
 // what the rewrite appends must not run on from a malformed entry.
 func parseGlobals(b []byte) (uint32, error) {
 	r := &reader{b: b}
-	n := r.u32()
+	n := r.count()
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		if err := r.valtype(); err != nil {
 			return 0, err
@@ -294,13 +280,7 @@ func parseGlobals(b []byte) (uint32, error) {
 			return 0, err
 		}
 	}
-	if r.err == nil && r.off != len(b) {
-		r.fail("stray bytes")
-	}
-	if r.err != nil {
-		return 0, fmt.Errorf("%w: global section: %v", ErrMalformed, r.err)
-	}
-	return n, nil
+	return n, r.end("global")
 }
 
 // constExpr reads a constant expression up to its end.
@@ -356,7 +336,7 @@ func (r *reader) limits() error {
 // parseImports returns the number of imported globals.
 func parseImports(b []byte) (uint32, error) {
 	r := &reader{b: b}
-	n := r.u32()
+	n := r.count()
 	var globals uint32
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		r.bytes(int(r.u32())) // module
@@ -387,17 +367,14 @@ func parseImports(b []byte) (uint32, error) {
 			}
 		}
 	}
-	if r.err != nil {
-		return 0, fmt.Errorf("%w: import section: %v", ErrMalformed, r.err)
-	}
-	return globals, nil
+	return globals, r.end("import")
 }
 
 // parseExports counts the exports and checks that those of globals name
 // one of the module's own (the rewrite adds one).
 func parseExports(b []byte, globals uint32) (uint32, error) {
 	r := &reader{b: b}
-	n := r.u32()
+	n := r.count()
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		if name := r.bytes(int(r.u32())); string(name) == GrowRefusedExport {
 			return 0, fmt.Errorf("%w: the module exports %q, a name the sandbox reserves", ErrUnsupported, GrowRefusedExport)
@@ -407,76 +384,53 @@ func parseExports(b []byte, globals uint32) (uint32, error) {
 			return 0, fmt.Errorf("%w: export of global %d of %d", ErrMalformed, idx, globals)
 		}
 	}
-	if r.err == nil && r.off != len(b) {
-		r.fail("stray bytes")
-	}
-	if r.err != nil {
-		return 0, fmt.Errorf("%w: export section: %v", ErrMalformed, r.err)
-	}
-	return n, nil
+	return n, r.end("export")
 }
 
 // parseMemories checks the memory section for unsupported memory types.
 func parseMemories(b []byte) error {
 	r := &reader{b: b}
-	n := r.u32()
+	n := r.count()
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		if err := r.limits(); err != nil {
 			return err
 		}
 	}
-	if r.err != nil {
-		return fmt.Errorf("%w: memory section: %v", ErrMalformed, r.err)
-	}
-	return nil
+	return r.end("memory")
 }
 
 // parseTypes returns the parameter count of each function type.
 func parseTypes(b []byte) ([]uint32, error) {
 	r := &reader{b: b}
-	n := r.u32()
-	if r.err == nil && int64(n) > int64(len(b)) {
-		r.fail("type count %d", n)
-	}
-	params := make([]uint32, 0, min(int(n), len(b)))
+	n := r.count()
+	params := make([]uint32, 0, n)
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		if form := r.byte(); form != 0x60 && r.err == nil {
 			return nil, fmt.Errorf("%w: type %d has form 0x%02x (GC types)", ErrUnsupported, i, form)
 		}
-		np := r.u32()
-		for j := uint32(0); j < np && r.err == nil; j++ {
-			if err := r.valtype(); err != nil {
-				return nil, err
-			}
+		np, err := r.valtypes()
+		if err != nil {
+			return nil, err
 		}
-		nr := r.u32()
-		for j := uint32(0); j < nr && r.err == nil; j++ {
-			if err := r.valtype(); err != nil {
-				return nil, err
-			}
+		if _, err := r.valtypes(); err != nil {
+			return nil, err
 		}
 		params = append(params, np)
 	}
-	if r.err != nil {
-		return nil, fmt.Errorf("%w: type section: %v", ErrMalformed, r.err)
-	}
-	return params, nil
+	return params, r.end("type")
 }
 
 // parseFunctions returns the type index of each function defined in the
 // module.
 func parseFunctions(b []byte) ([]uint32, error) {
 	r := &reader{b: b}
-	n := r.u32()
-	if r.err == nil && int64(n) > int64(len(b)) {
-		r.fail("function count %d", n)
-	}
-	types := make([]uint32, 0, min(int(n), len(b)))
+	n := r.count()
+	types := make([]uint32, 0, n)
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		types = append(types, r.u32())
 	}
-	if r.err != nil {
-		return nil, fmt.Errorf("%w: function section: %v", ErrMalformed, r.err)
+	if err := r.end("function"); err != nil {
+		return nil, err
 	}
 	return types, nil
 }
@@ -560,12 +514,11 @@ var localsOf = [numSiteKinds][]int{
 	growAfter:  {localDelta, localResult},
 }
 
-// bodyWriter rewrites function bodies, reusing its buffers.
+// bodyWriter rewrites function bodies, reusing its site list.
 type bodyWriter struct {
 	globals    uint32 // in the original module
 	growGlobal uint32
 	sites      []site
-	out        []byte
 }
 
 // rewrite returns body (locals and code) with the sites' code inserted.
@@ -619,7 +572,7 @@ func (w *bodyWriter) rewrite(body []byte, nparams uint32, st *Stats) ([]byte, er
 		}
 	}
 
-	out := w.out[:0]
+	out := make([]byte, 0, len(body)+40*len(w.sites)) // a site adds at most 40 bytes
 	out = appendU32(out, groups+added)
 	out = append(out, body[decls:r.off]...)
 	for l := range local {
@@ -637,9 +590,7 @@ func (w *bodyWriter) rewrite(body []byte, nparams uint32, st *Stats) ([]byte, er
 			out = appendCanon(out, s.kind, local)
 		}
 	}
-	out = append(out, code[last:]...)
-	w.out = out
-	return append([]byte(nil), out...), nil
+	return append(out, code[last:]...), nil
 }
 
 // appendGrow appends the memory.grow check: before it, keep the page

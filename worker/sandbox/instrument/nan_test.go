@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -44,10 +45,11 @@ func TestSites(t *testing.T) {
 	f32 := "(f32.const 1)"
 	f64 := "(f64.const 1)"
 	v := "(v128.const i32x4 0 0 0 0)"
-	cases := []struct {
+	type siteCase struct {
 		body  string
 		sites int
-	}{
+	}
+	cases := []siteCase{
 		{"(f32.store (i32.const 0) " + f32 + ")", 1},
 		{"(f64.store (i32.const 0) " + f64 + ")", 1},
 		{"(f64.store offset=8 align=4 (i32.const 0) " + f64 + ")", 1},
@@ -100,48 +102,21 @@ func TestSites(t *testing.T) {
 		{"(drop (f64x2.add (block (result v128) (f64x2.mul " + v + " " + v + ")) " + v + "))", 2},
 		{"(drop (f64x2.add (select (f64x2.mul " + v + " " + v + ") " + v + " (i32.const 1)) " + v + "))", 2},
 	}
-	for _, op := range []string{"ceil", "floor", "trunc", "nearest", "sqrt"} {
-		cases = append(cases,
-			struct {
-				body  string
-				sites int
-			}{fmt.Sprintf("(drop (f32x4.%s %s))", op, v), 1},
-			struct {
-				body  string
-				sites int
-			}{fmt.Sprintf("(drop (f64x2.%s %s))", op, v), 1})
-	}
-	for _, op := range []string{"add", "sub", "mul", "div", "min", "max", "relaxed_min", "relaxed_max"} {
-		cases = append(cases,
-			struct {
-				body  string
-				sites int
-			}{fmt.Sprintf("(drop (f32x4.%s %s %s))", op, v, v), 1},
-			struct {
-				body  string
-				sites int
-			}{fmt.Sprintf("(drop (f64x2.%s %s %s))", op, v, v), 1})
-	}
-	for _, op := range []string{"relaxed_madd", "relaxed_nmadd"} {
-		cases = append(cases,
-			struct {
-				body  string
-				sites int
-			}{fmt.Sprintf("(drop (f32x4.%s %s %s %s))", op, v, v, v), 1},
-			struct {
-				body  string
-				sites int
-			}{fmt.Sprintf("(drop (f64x2.%s %s %s %s))", op, v, v, v), 1})
+	// Every vector operation that can make a NaN, by operand count.
+	for arity, ops := range map[int][]string{
+		1: {"ceil", "floor", "trunc", "nearest", "sqrt"},
+		2: {"add", "sub", "mul", "div", "min", "max", "relaxed_min", "relaxed_max"},
+		3: {"relaxed_madd", "relaxed_nmadd"},
+	} {
+		for _, op := range ops {
+			for _, shape := range []string{"f32x4", "f64x2"} {
+				cases = append(cases, siteCase{fmt.Sprintf("(drop (%s.%s%s))", shape, op, strings.Repeat(" "+v, arity)), 1})
+			}
+		}
 	}
 	cases = append(cases,
-		struct {
-			body  string
-			sites int
-		}{"(drop (f32x4.demote_f64x2_zero " + v + "))", 1},
-		struct {
-			body  string
-			sites int
-		}{"(drop (f64x2.promote_low_f32x4 " + v + "))", 1})
+		siteCase{"(drop (f32x4.demote_f64x2_zero " + v + "))", 1},
+		siteCase{"(drop (f64x2.promote_low_f32x4 " + v + "))", 1})
 
 	e := engine()
 	for _, c := range cases {

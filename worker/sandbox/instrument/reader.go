@@ -69,6 +69,28 @@ func (r *reader) uleb(maxBytes, bits int) uint64 {
 
 func (r *reader) u32() uint32 { return uint32(r.uleb(5, 32)) }
 
+// count reads the length of a vector, which cannot exceed the bytes left.
+func (r *reader) count() uint32 {
+	n := r.u32()
+	if r.err == nil && int64(n) > int64(len(r.b)-r.off) {
+		r.fail("count %d past the end", n)
+		return 0
+	}
+	return n
+}
+
+// end reports the section's first decoding error, or bytes left over, as
+// ErrMalformed.
+func (r *reader) end(section string) error {
+	if r.err == nil && r.off != len(r.b) {
+		r.fail("stray bytes")
+	}
+	if r.err != nil {
+		return fmt.Errorf("%w: %s section: %v", ErrMalformed, section, r.err)
+	}
+	return nil
+}
+
 // sleb skips a signed LEB128 of at most maxBytes bytes and reports its
 // first byte.
 func (r *reader) sleb(maxBytes int) byte {
@@ -106,6 +128,17 @@ func (r *reader) valtype() error {
 		return fmt.Errorf("%w: value type 0x%02x", ErrUnsupported, c)
 	}
 	return nil
+}
+
+// valtypes reads a vector of value types and returns its length.
+func (r *reader) valtypes() (uint32, error) {
+	n := r.u32()
+	for i := uint32(0); i < n && r.err == nil; i++ {
+		if err := r.valtype(); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
 }
 
 // blockType reads a block type: empty, a value type, or a type index.

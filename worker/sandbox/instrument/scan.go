@@ -276,11 +276,8 @@ func (s *scanner) run() error {
 		case immF64:
 			r.bytes(8)
 		case immSelectT:
-			n := r.u32()
-			for i := uint32(0); i < n && r.err == nil; i++ {
-				if err := r.valtype(); err != nil {
-					return err
-				}
+			if _, err := r.valtypes(); err != nil {
+				return err
 			}
 		case immHeapType:
 			r.sleb(5)
