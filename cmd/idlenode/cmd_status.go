@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -33,14 +34,20 @@ func homeFlag(fs interface {
 	return &home
 }
 
+// parsePaths parses a verb's flags and resolves the node's folders from
+// its --home.
+func parsePaths(fs *flag.FlagSet, args []string, home *string) (app.Paths, error) {
+	if err := parseFlags(fs, args); err != nil {
+		return app.Paths{}, err
+	}
+	return app.DefaultPaths(*home)
+}
+
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("status", stderr)
 	home := homeFlag(fs)
 	asJSON := fs.Bool("json", false, "print one snapshot as JSON")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	paths, err := app.DefaultPaths(*home)
+	paths, err := parsePaths(fs, args, home)
 	if err != nil {
 		return err
 	}
@@ -163,10 +170,7 @@ func runPause(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("pause", stderr)
 	home := homeFlag(fs)
 	dur := fs.Duration("for", 0, "snooze for this long, e.g. 1h (default: until 'idlenode resume')")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	paths, err := app.DefaultPaths(*home)
+	paths, err := parsePaths(fs, args, home)
 	if err != nil {
 		return err
 	}
@@ -181,10 +185,7 @@ func runPause(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func runResume(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("resume", stderr)
 	home := homeFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	paths, err := app.DefaultPaths(*home)
+	paths, err := parsePaths(fs, args, home)
 	if err != nil {
 		return err
 	}
@@ -203,10 +204,7 @@ func runSettings(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintln(stderr, "Usage: idlenode settings [--home DIR] show | set KEY VALUE | preset gentle|balanced|max")
 		fmt.Fprintln(stderr, "Keys: "+strings.Join(settings.Keys(), ", "))
 	}
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	paths, err := app.DefaultPaths(*home)
+	paths, err := parsePaths(fs, args, home)
 	if err != nil {
 		return err
 	}
@@ -301,10 +299,7 @@ func init() {
 func runQuit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("quit", stderr)
 	home := homeFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	paths, err := app.DefaultPaths(*home)
+	paths, err := parsePaths(fs, args, home)
 	if err != nil {
 		return err
 	}

@@ -798,13 +798,19 @@ func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
 
 // Meta implements store.Store.
 func (s *Store) Meta(ctx context.Context, key string) ([]byte, error) {
-	var v []byte
-	err := s.r.QueryRowContext(ctx, s.d.Bind(`SELECT value FROM meta WHERE key = ?`), key).Scan(&v)
+	return lookup[[]byte](ctx, s, `SELECT value FROM meta WHERE key = ?`, key, "meta", "get meta")
+}
+
+// lookup reads the one value query selects for key; no row is
+// store.ErrNotFound ("what KEY: not found"), another failure "op: err".
+func lookup[T any](ctx context.Context, s *Store, query, key, what, op string) (T, error) {
+	var v T
+	err := s.r.QueryRowContext(ctx, s.d.Bind(query), key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("meta %s: %w", key, store.ErrNotFound)
+		return v, fmt.Errorf("%s %s: %w", what, key, store.ErrNotFound)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("get meta: %w", err)
+		return v, fmt.Errorf("%s: %w", op, err)
 	}
 	return v, nil
 }
@@ -833,26 +839,10 @@ func (s *Store) PutBlob(ctx context.Context, hash string, data []byte) error {
 
 // Blob implements store.Store.
 func (s *Store) Blob(ctx context.Context, hash string) ([]byte, error) {
-	var data []byte
-	err := s.r.QueryRowContext(ctx, s.d.Bind(`SELECT data FROM blobs WHERE hash = ?`), hash).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("blob %s: %w", hash, store.ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get blob: %w", err)
-	}
-	return data, nil
+	return lookup[[]byte](ctx, s, `SELECT data FROM blobs WHERE hash = ?`, hash, "blob", "get blob")
 }
 
 // BlobSize implements store.Store.
 func (s *Store) BlobSize(ctx context.Context, hash string) (int64, error) {
-	var n int64
-	err := s.r.QueryRowContext(ctx, s.d.Bind(`SELECT size FROM blobs WHERE hash = ?`), hash).Scan(&n)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("blob %s: %w", hash, store.ErrNotFound)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("blob size: %w", err)
-	}
-	return n, nil
+	return lookup[int64](ctx, s, `SELECT size FROM blobs WHERE hash = ?`, hash, "blob", "blob size")
 }
