@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/idlenode/idlenode/app"
+	"github.com/idlenode/idlenode/app/apptest"
 	"github.com/idlenode/idlenode/app/idle/idletest"
-	"github.com/idlenode/idlenode/app/settings"
 )
 
 type node struct {
@@ -29,14 +29,7 @@ func startNode(t *testing.T, routes ...func(*Server)) *node {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	paths, _ := app.DefaultPaths(dir)
-	if err := paths.Ensure(); err != nil {
-		t.Fatal(err)
-	}
-	store, err := settings.Open(paths.Settings())
-	if err != nil {
-		t.Fatal(err)
-	}
+	paths, store := apptest.Home(t, dir)
 	sig := idletest.New(nil)
 	sig.Input.SetIdle(time.Hour)
 	a := app.New(app.Deps{Paths: paths, Settings: store, Sampler: sig.Sampler(), Tick: 20 * time.Millisecond})

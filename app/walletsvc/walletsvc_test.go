@@ -13,9 +13,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/idlenode/idlenode/app"
+	"github.com/idlenode/idlenode/app/apptest"
 	"github.com/idlenode/idlenode/app/idle/idletest"
 	"github.com/idlenode/idlenode/app/localapi"
-	"github.com/idlenode/idlenode/app/settings"
 	"github.com/idlenode/idlenode/devnet"
 	"github.com/idlenode/idlenode/protocol"
 	"github.com/idlenode/idlenode/wallet"
@@ -212,14 +212,7 @@ func TestWalletCreatedElsewhereIsFound(t *testing.T) {
 
 func serve(t *testing.T, dir string, svc *Service) *localapi.Client {
 	t.Helper()
-	paths, _ := app.DefaultPaths(dir)
-	if err := paths.Ensure(); err != nil {
-		t.Fatal(err)
-	}
-	store, err := settings.Open(paths.Settings())
-	if err != nil {
-		t.Fatal(err)
-	}
+	paths, store := apptest.Home(t, dir)
 	a := app.New(app.Deps{Paths: paths, Settings: store, Sampler: idletest.New(nil).Sampler(), Wallet: svc})
 	srv := localapi.NewServer(a, nil)
 	srv.ServeWallet(svc)

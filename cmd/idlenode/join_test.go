@@ -14,31 +14,16 @@ import (
 	"testing"
 
 	"github.com/idlenode/idlenode/app"
+	"github.com/idlenode/idlenode/app/apptest"
 	"github.com/idlenode/idlenode/app/settings"
 	"github.com/idlenode/idlenode/protocol"
 )
 
 const testNetwork = `{"name": "testnet", "coordinator_url": "http://127.0.0.1:7070", "rpc_url": "http://127.0.0.1:8545", "chain_id": 1337, "token_symbol": "IDLE", "token_decimals": 18}`
 
-func joinHome(t *testing.T) (app.Paths, *settings.Store) {
-	t.Helper()
-	paths, err := app.DefaultPaths(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := paths.Ensure(); err != nil {
-		t.Fatal(err)
-	}
-	store, err := settings.Open(paths.Settings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return paths, store
-}
-
 func TestJoinNetworkFromFileAndURL(t *testing.T) {
 	ctx := context.Background()
-	paths, store := joinHome(t)
+	paths, store := apptest.Home(t, t.TempDir())
 	if _, joined, err := joinedNetwork(ctx, paths); err != nil || joined {
 		t.Fatalf("fresh home joined: %v %v", joined, err)
 	}
@@ -83,7 +68,7 @@ func TestJoinNetworkFromFileAndURL(t *testing.T) {
 
 func TestJoinNetworkRefusesBadSourcesAndWritesNothing(t *testing.T) {
 	ctx := context.Background()
-	paths, store := joinHome(t)
+	paths, store := apptest.Home(t, t.TempDir())
 	before := store.Get()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.json")
@@ -121,7 +106,7 @@ func TestJoinNetworkRefusesBadSourcesAndWritesNothing(t *testing.T) {
 
 func TestNetworkServiceRefusesSwitchWhileWorking(t *testing.T) {
 	ctx := context.Background()
-	paths, store := joinHome(t)
+	paths, store := apptest.Home(t, t.TempDir())
 	src := filepath.Join(t.TempDir(), "network.json")
 	os.WriteFile(src, []byte(testNetwork), 0o600)
 	other := filepath.Join(t.TempDir(), "other.json")

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/idlenode/idlenode/app"
+	"github.com/idlenode/idlenode/app/apptest"
 	"github.com/idlenode/idlenode/app/idle/idletest"
-	"github.com/idlenode/idlenode/app/settings"
 	"github.com/idlenode/idlenode/ui/tray/traytest"
 )
 
@@ -75,17 +75,7 @@ func (idleWorker) Status() app.WorkerStatus { return app.WorkerStatus{} }
 // newCore runs a real core over fake idle signals on an idle machine.
 func newCore(t *testing.T) (*app.App, <-chan struct{}) {
 	t.Helper()
-	paths, err := app.DefaultPaths(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := paths.Ensure(); err != nil {
-		t.Fatal(err)
-	}
-	store, err := settings.Open(paths.Settings())
-	if err != nil {
-		t.Fatal(err)
-	}
+	paths, store := apptest.Home(t, t.TempDir())
 	sig := idletest.New(nil)
 	sig.Input.SetIdle(time.Hour)
 	a := app.New(app.Deps{Paths: paths, Settings: store, Sampler: sig.Sampler(), Input: sig.Input, Worker: idleWorker{},

@@ -12,9 +12,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/idlenode/idlenode/app"
+	"github.com/idlenode/idlenode/app/apptest"
 	"github.com/idlenode/idlenode/app/idle/idletest"
 	"github.com/idlenode/idlenode/app/localapi"
-	"github.com/idlenode/idlenode/app/settings"
 	"github.com/idlenode/idlenode/app/walletsvc"
 	"github.com/idlenode/idlenode/devnet"
 	"github.com/idlenode/idlenode/protocol"
@@ -61,14 +61,7 @@ func TestStakeFlowOnTheDevChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paths, _ := app.DefaultPaths(dir)
-	if err := paths.Ensure(); err != nil {
-		t.Fatal(err)
-	}
-	store, err := settings.Open(paths.Settings())
-	if err != nil {
-		t.Fatal(err)
-	}
+	paths, store := apptest.Home(t, dir)
 	a := app.New(app.Deps{Paths: paths, Settings: store, Sampler: idletest.New(nil).Sampler(), Wallet: svc})
 	srv := localapi.NewServer(a, nil)
 	srv.ServeWallet(svc)

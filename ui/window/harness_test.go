@@ -13,9 +13,9 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/idlenode/idlenode/app"
+	"github.com/idlenode/idlenode/app/apptest"
 	"github.com/idlenode/idlenode/app/idle/idletest"
 	"github.com/idlenode/idlenode/app/localapi"
-	"github.com/idlenode/idlenode/app/settings"
 	"github.com/idlenode/idlenode/protocol"
 )
 
@@ -35,17 +35,7 @@ func (idleWorker) Status() app.WorkerStatus { return app.WorkerStatus{} }
 
 func startNode(t *testing.T, wallet *memWallet) *node {
 	t.Helper()
-	paths, err := app.DefaultPaths(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := paths.Ensure(); err != nil {
-		t.Fatal(err)
-	}
-	store, err := settings.Open(paths.Settings())
-	if err != nil {
-		t.Fatal(err)
-	}
+	paths, store := apptest.Home(t, t.TempDir())
 	sig := idletest.New(nil)
 	sig.Input.SetIdle(time.Hour)
 	a := app.New(app.Deps{Paths: paths, Settings: store, Sampler: sig.Sampler(), Input: sig.Input, Worker: idleWorker{},
