@@ -18,8 +18,7 @@ type Launcher struct {
 	Log  *slog.Logger
 
 	mu      sync.Mutex
-	running *exec.Cmd
-	control io.WriteCloser // the running window's stdin
+	control io.WriteCloser // the open window's stdin; nil when none is open
 }
 
 // WindowCommandsFlag makes the window program read commands from its
@@ -32,7 +31,7 @@ const WindowCommandsFlag = "--commands-on-stdin"
 func (l *Launcher) Open(tab string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.running != nil {
+	if l.control != nil {
 		line := "show\n"
 		if tab != "" {
 			line = "show " + tab + "\n"
@@ -65,14 +64,14 @@ func (l *Launcher) Open(tab string) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start the window: %w", err)
 	}
-	l.running, l.control = cmd, control
+	l.control = control
 	go func() {
 		err := cmd.Wait()
 		if err != nil && l.Log != nil {
 			l.Log.Warn("Window exited with an error", "err", err)
 		}
 		l.mu.Lock()
-		l.running, l.control = nil, nil
+		l.control = nil
 		l.mu.Unlock()
 	}()
 	return nil
@@ -82,5 +81,5 @@ func (l *Launcher) Open(tab string) error {
 func (l *Launcher) Running() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.running != nil
+	return l.control != nil
 }
