@@ -19,6 +19,9 @@ const (
 	PhaseWorking   Phase = 3 // jobs may run
 	PhaseSuspended Phase = 4 // jobs were running and are stopped (Reason says why)
 	PhaseOffline   Phase = 5 // allowed to work, but the network is unreachable
+	// PhaseStopped: no service runs. Only a command that reads the node
+	// from disk reports it (idlenode status); the service never does.
+	PhaseStopped Phase = 6
 )
 
 var phaseNames = map[Phase]string{
@@ -28,6 +31,7 @@ var phaseNames = map[Phase]string{
 	PhaseWorking:   "working",
 	PhaseSuspended: "suspended",
 	PhaseOffline:   "offline",
+	PhaseStopped:   "stopped",
 }
 
 // String returns the stable lower-case name used in JSON and logs.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -47,6 +48,24 @@ type ledger struct {
 	sumsDay   string
 	sumsAt    time.Time
 	sumsValid bool
+}
+
+// ledgerPath is where a worker with folder dir keeps its ledger.
+func ledgerPath(dir string) string { return filepath.Join(dir, "ledger.jsonl") }
+
+// LedgerTotals reads what the worker with folder dir (Config.Dir) has
+// done, for a command run while no worker does: jobs, energy and the
+// rewards awaiting validation. Validated earnings are the coordinator's
+// and stay empty here. It only reads; a worker folder that does not exist
+// yet gives zero totals.
+func LedgerTotals(dir string, now time.Time) (Totals, error) {
+	l, err := openLedger(ledgerPath(dir))
+	if err != nil {
+		return Totals{}, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.sum(now, now.Format("2006-01-02")), nil
 }
 
 func openLedger(path string) (*ledger, error) {

@@ -160,7 +160,7 @@ func New(cfg Config) (*Worker, error) {
 			return nil, fmt.Errorf("worker folder: %w", err)
 		}
 	}
-	led, err := openLedger(filepath.Join(cfg.Dir, "ledger.jsonl"))
+	led, err := openLedger(ledgerPath(cfg.Dir))
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math/big"
 	"strings"
@@ -15,7 +16,9 @@ import (
 	"github.com/idlenode/idlenode/app/idle"
 	"github.com/idlenode/idlenode/app/localapi"
 	"github.com/idlenode/idlenode/app/settings"
+	"github.com/idlenode/idlenode/protocol"
 	"github.com/idlenode/idlenode/wallet"
+	"github.com/idlenode/idlenode/worker"
 )
 
 func init() {
@@ -85,7 +88,35 @@ func currentState(ctx context.Context, paths app.Paths) (st app.State, live bool
 	log := slog.New(slog.DiscardHandler)
 	a := app.New(app.Deps{Paths: paths, Settings: store, Sampler: idle.NewSampler(nil, log), Log: log})
 	a.SampleOnce(ctx)
-	return a.State(), false, nil
+	return stoppedState(ctx, paths, a.State(), time.Now()), false, nil
+}
+
+// stoppedState completes st, computed without a service, from what is on
+// disk: the network joined, the wallet, the work done. A node that could
+// work is "stopped", not "setup": only the service is missing.
+func stoppedState(ctx context.Context, paths app.Paths, st app.State, now time.Time) app.State {
+	n, err := protocol.LoadNetwork(ctx, paths.Network())
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		st.State, st.Reason = app.PhaseSetup, setupNoNetwork
+		return st
+	case err != nil:
+		st.State, st.Reason = app.PhaseSetup, setupBadNetwork+err.Error()
+		return st
+	}
+	st.Network = app.NetworkState{Name: n.Name, CoordinatorURL: n.CoordinatorURL, ChainID: n.ChainID,
+		TokenSymbol: n.TokenSymbol, TokenDecimals: n.TokenDecimals}
+	if t, err := worker.LedgerTotals(workerDir(paths), now); err == nil {
+		st.Totals = app.Totals{JobsDone: t.JobsDone, PendingTotal: t.Pending,
+			EnergyTodayWh: t.EnergyTodayWh, EnergyTotalWh: t.EnergyTotalWh,
+			CO2TodayGrams: t.CO2TodayG, CO2TotalGrams: t.CO2TotalG, EnergyMeasured: t.Measured}
+	}
+	if _, err := wallet.Open(paths.Wallet(), wallet.Options{}); errors.Is(err, wallet.ErrNoWallet) {
+		st.State, st.Reason = app.PhaseSetup, setupNoWallet
+		return st
+	}
+	st.State, st.Reason = app.PhaseStopped, "The idlenode service is not running: start it with 'idlenode run'"
+	return st
 }
 
 func printStatus(w io.Writer, st app.State, live bool) {
@@ -125,7 +156,12 @@ func printStatus(w io.Writer, st app.State, live bool) {
 	if len(st.Jobs) > 0 || st.Totals.JobsDone > 0 {
 		fmt.Fprintf(w, "Jobs:      %d running, %d done\n", len(st.Jobs), st.Totals.JobsDone)
 	}
-	if st.Network.CoordinatorURL != "" {
+	switch {
+	case st.Network.CoordinatorURL != "" && !live:
+		// Earnings are the coordinator's; the service asks it.
+		fmt.Fprintf(w, "Energy:    %.2f Wh, %.1f g CO2e (earnings are shown while the service runs)\n",
+			st.Totals.EnergyTotalWh, st.Totals.CO2TotalGrams)
+	case st.Network.CoordinatorURL != "":
 		sym, dec := orDefault(st.Network.TokenSymbol, "base units"), st.Network.TokenDecimals
 		fmt.Fprintf(w, "Earned:    %s %s (today %s, awaiting validation %s); energy %.2f Wh, %.1f g CO2e\n",
 			tokens(st.Totals.EarnedTotal, dec), sym, tokens(st.Totals.EarnedToday, dec), tokens(st.Totals.PendingTotal, dec),

@@ -179,17 +179,27 @@ func (r *nodeRuntime) Run(ctx context.Context) error {
 	}
 }
 
+// workerDir is the worker's folder (worker.Config.Dir).
+func workerDir(p app.Paths) string { return filepath.Join(p.Data, "worker") }
+
+// What the node needs before it can work, in the words of the state.
+const (
+	setupNoNetwork  = "Not part of a network yet: join one in the window or with 'idlenode join FILE|URL'"
+	setupBadNetwork = "The joined network's file is unreadable: "
+	setupNoWallet   = "No wallet yet: create one in the window or with 'idlenode wallet create'"
+)
+
 // prepare builds the worker once everything it needs exists; nil means
 // not yet (r.setup says why).
 func (r *nodeRuntime) prepare(ctx context.Context) (*worker.Worker, error) {
 	p := r.p
 	n, err := protocol.LoadNetwork(ctx, p.paths.Network())
 	if errors.Is(err, fs.ErrNotExist) {
-		r.setSetup("Not part of a network yet: join one in the window or with 'idlenode join FILE|URL'")
+		r.setSetup(setupNoNetwork)
 		return nil, nil
 	}
 	if err != nil {
-		r.setSetup("The joined network's file is unreadable: " + err.Error())
+		r.setSetup(setupBadNetwork + err.Error())
 		return nil, nil
 	}
 	r.mu.Lock()
@@ -197,7 +207,7 @@ func (r *nodeRuntime) prepare(ctx context.Context) (*worker.Worker, error) {
 	r.mu.Unlock()
 	w := r.svc.Wallet()
 	if w == nil {
-		r.setSetup("No wallet yet: create one in the window or with 'idlenode wallet create'")
+		r.setSetup(setupNoWallet)
 		return nil, nil
 	}
 	c, err := client.New(n.CoordinatorURL, walletSigner{w})
@@ -212,7 +222,7 @@ func (r *nodeRuntime) prepare(ctx context.Context) (*worker.Worker, error) {
 	limits := func() worker.Limits { return limitsFrom(store.Get(), runtime.NumCPU(), totalMem) }
 	l := limits()
 	wk, err := worker.New(worker.Config{
-		Dir:         filepath.Join(p.paths.Data, "worker"),
+		Dir:         workerDir(p.paths),
 		Coordinator: c,
 		Sandbox:     worker.SandboxRunner{R: &sandbox.Runner{CacheDir: filepath.Join(p.paths.Data, "wasm"), Log: p.log.With("component", "sandbox")}},
 		Limits:      limits,

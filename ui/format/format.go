@@ -226,6 +226,8 @@ func PhaseTitle(p app.Phase) string {
 		return "Stopped for you"
 	case app.PhaseOffline:
 		return "Offline"
+	case app.PhaseStopped:
+		return "Not running"
 	}
 	return "Unknown"
 }

@@ -168,6 +168,7 @@ func TestStatus(t *testing.T) {
 		{app.State{State: app.PhasePaused, PausedUntil: &until}, "Paused until 14:05"},
 		{app.State{State: app.PhaseSuspended}, "Stopped for you"},
 		{app.State{State: app.PhaseSetup}, "Not set up"},
+		{app.State{State: app.PhaseStopped}, "Not running"},
 		{app.State{State: app.Phase(42)}, "Unknown"},
 	} {
 		if got := Status(tc.st); got != tc.want {
