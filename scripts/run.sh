@@ -71,5 +71,7 @@ fi
 echo "==> status every 10 s (also: bin/idlenode status --home $NODE; Ctrl-C stops everything)"
 while kill -0 "${pids[-1]}" 2>/dev/null; do
   sleep 10
-  "$BIN/idlenode" status --home "$NODE" 2>/dev/null | grep -E '^(State|Why|Earned|Jobs):' | paste -sd' ' || true
+  # One line: "State: working | Why: … | Jobs: … | Earned: …".
+  "$BIN/idlenode" status --home "$NODE" 2>/dev/null | grep -E '^(State|Why|Earned|Jobs):' |
+    sed -E 's/^([A-Za-z]+): +/\1: /' | paste -sd'|' | sed 's/|/ | /g' || true
 done
