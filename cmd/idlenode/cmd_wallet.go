@@ -151,8 +151,11 @@ func (wf *walletFlags) newPassphrase(why string) (string, error) {
 	return p1, nil
 }
 
+// walletLightScrypt makes new key files cheap to encrypt: tests only.
+var walletLightScrypt = false
+
 func (wf *walletFlags) options() wallet.Options {
-	return wallet.Options{Prompt: wf.prompt}
+	return wallet.Options{Prompt: wf.prompt, LightScrypt: walletLightScrypt}
 }
 
 // applyHome points the wallet and network at the node's own files when
@@ -370,6 +373,7 @@ func walletCreate(ctx context.Context, wf *walletFlags, args []string, stdout io
 	if err := parseFlags(wf.fs, args); err != nil {
 		return err
 	}
+	wf.applyHome()
 	pass := ""
 	if wf.passFile != "" {
 		p, err := readSecretFile(wf.passFile)
@@ -406,6 +410,7 @@ func walletImport(ctx context.Context, wf *walletFlags, args []string, stdout io
 		fmt.Fprintln(wf.stderr, "idlenode wallet import: give exactly one of --keystore or --private-key-file")
 		return errUsage
 	}
+	wf.applyHome()
 	pass := ""
 	if wf.passFile != "" {
 		p, err := readSecretFile(wf.passFile)
