@@ -116,6 +116,7 @@ type Worker struct {
 	jobs       map[string]*job    // by lease id
 	offline    bool
 	problem    string
+	ownerFix   string // set while only the owner can fix what stops leasing
 	connected  bool
 	yield      []time.Duration // recent suspend latencies
 	yieldCount int
@@ -284,7 +285,16 @@ func (w *Worker) Run(ctx context.Context) error {
 				continue // stopped by the owner or shutting down
 			}
 			wait := jitter(backoff)
-			w.setOffline(err, wait)
+			var oa *OwnerActionError
+			if errors.As(err, &oa) {
+				// Retrying fast would not help, and each try may cost
+				// a key decryption: check again now and then, so that a
+				// fix (an unlocked keyring) is picked up by itself.
+				wait = jitter(min(ownerRetry, w.cfg.MaxBackoff))
+				w.setOwnerFix(oa)
+			} else {
+				w.setOffline(err, wait)
+			}
 			select {
 			case <-ctx.Done():
 			case <-time.After(wait):
@@ -326,9 +336,34 @@ func (w *Worker) isAllowed() bool {
 	return w.allowed
 }
 
+// OwnerActionError is a failure only the node's owner can fix, such as a
+// wrong wallet passphrase: the worker reports Reason as what the node
+// needs (Status.SetupNeeded) instead of calling the network unreachable.
+type OwnerActionError struct {
+	Reason string // for people: what is wrong and what to do
+	Err    error
+}
+
+func (e *OwnerActionError) Error() string { return e.Reason + ": " + e.Err.Error() }
+func (e *OwnerActionError) Unwrap() error { return e.Err }
+
+// ownerRetry is how often the worker tries again after an
+// OwnerActionError (or Config.MaxBackoff where that is shorter).
+const ownerRetry = 30 * time.Second
+
+func (w *Worker) setOwnerFix(e *OwnerActionError) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ownerFix != e.Reason {
+		w.log.Warn("Cannot work until the owner acts", "reason", e.Reason, "err", e.Err)
+	}
+	w.ownerFix, w.offline, w.problem, w.connected = e.Reason, false, "", false
+}
+
 func (w *Worker) setOffline(err error, retry time.Duration) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.ownerFix = ""
 	msg := fmt.Sprintf("Cannot reach the network (%s); retrying in %s", shortErr(err), retry.Round(time.Second))
 	if !w.offline {
 		w.log.Warn("Coordinator unreachable", "err", err, "retryIn", retry.String())
@@ -342,7 +377,7 @@ func (w *Worker) setOnline() {
 	if w.offline {
 		w.log.Info("Coordinator reachable again")
 	}
-	w.offline, w.problem, w.connected = false, "", true
+	w.offline, w.problem, w.connected, w.ownerFix = false, "", true, ""
 }
 
 // shortErr keeps an error's last part, which says what went wrong, for
@@ -380,11 +415,14 @@ type Status struct {
 	Connected bool
 	Offline   bool
 	Problem   string
-	Jobs      []JobStatus
-	Totals    Totals
-	YieldLast time.Duration
-	YieldP99  time.Duration
-	Yields    int
+	// SetupNeeded says what the owner must fix before the node can work
+	// (an OwnerActionError's Reason); empty when nothing.
+	SetupNeeded string
+	Jobs        []JobStatus
+	Totals      Totals
+	YieldLast   time.Duration
+	YieldP99    time.Duration
+	Yields      int
 	// Record is this node's standing with the coordinator: results
 	// accepted and rejected, trusted, flagged for a wrong result.
 	Record protocol.NodeInfo
@@ -422,12 +460,13 @@ func (w *Worker) Status() Status {
 	now := w.cfg.Now()
 	w.mu.Lock()
 	st := Status{
-		Network:   w.cfg.Network,
-		Connected: w.connected,
-		Offline:   w.offline,
-		Problem:   w.problem,
-		Yields:    w.yieldCount,
-		Record:    w.record,
+		Network:     w.cfg.Network,
+		Connected:   w.connected,
+		Offline:     w.offline,
+		Problem:     w.problem,
+		SetupNeeded: w.ownerFix,
+		Yields:      w.yieldCount,
+		Record:      w.record,
 	}
 	for _, j := range w.jobs {
 		st.Jobs = append(st.Jobs, j.status(now))

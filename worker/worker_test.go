@@ -600,3 +600,44 @@ func TestCapabilitiesCarryTheBenchmark(t *testing.T) {
 		t.Fatalf("capabilities sent: %+v", caps)
 	}
 }
+
+// lockedSigner fails like a wallet whose passphrase is wrong until fixed.
+type lockedSigner struct {
+	client.Signer
+	locked atomic.Bool
+}
+
+func (s *lockedSigner) SignMessage(msg []byte) ([]byte, error) {
+	if s.locked.Load() {
+		return nil, &OwnerActionError{Reason: "The wallet's passphrase is wrong", Err: errors.New("wrong passphrase for the key file")}
+	}
+	return s.Signer.SignMessage(msg)
+}
+
+// A signer only the owner can fix is a setup problem, not an outage; the
+// node starts working by itself once it is fixed.
+func TestOwnerActionIsSetupNotOffline(t *testing.T) {
+	e := startCoordinator(t)
+	sg, err := client.GenerateKeySigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := &lockedSigner{Signer: sg}
+	ls.locked.Store(true)
+	c, err := client.New(e.url, ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := startNode(t, e, c, "", func(c *Config) { c.MaxBackoff = 2 * time.Second })
+	n.w.SetAllowed(true, "idle")
+	waitFor(t, "setup needed", time.Minute, func() bool {
+		st := n.w.Status()
+		return st.SetupNeeded == "The wallet's passphrase is wrong" && !st.Offline && st.Problem == ""
+	})
+	ls.locked.Store(false)
+	id := e.submit(1, "steps", "2")
+	e.waitJob(id, protocol.JobDone)
+	if st := n.w.Status(); st.SetupNeeded != "" || !st.Connected {
+		t.Fatalf("after the fix: %+v", st)
+	}
+}

@@ -67,7 +67,19 @@ func (s walletSigner) SignMessage(msg []byte) ([]byte, error) {
 	// Decrypting the key file takes scrypt's 256 MiB; hand it back to the
 	// OS now rather than keep an always-on service that large.
 	debug.FreeOSMemory()
-	return sig, err
+	return sig, signerError(err)
+}
+
+// signerError marks the wallet failures that only the owner can fix, so
+// that the node says what to do instead of "cannot reach the network".
+func signerError(err error) error {
+	switch {
+	case errors.Is(err, wallet.ErrWrongPassphrase):
+		return &worker.OwnerActionError{Reason: "The wallet's passphrase is wrong: fix the passphrase file given to 'idlenode run' or the OS keyring entry", Err: err}
+	case errors.Is(err, wallet.ErrPassphraseNeeded), errors.Is(err, wallet.ErrNoKeyring), errors.Is(err, wallet.ErrNotInKeyring):
+		return &worker.OwnerActionError{Reason: "The wallet is locked: unlock the OS keyring, or start with 'idlenode run --passphrase-file FILE'", Err: err}
+	}
+	return err
 }
 
 // workerHook adds the wallet service and the worker to the node service.
@@ -274,8 +286,9 @@ func workerStatus(s worker.Status) app.WorkerStatus {
 			TokenSymbol: s.Network.TokenSymbol, TokenDecimals: s.Network.TokenDecimals, Connected: s.Connected,
 			Accepted: s.Record.Valid, Rejected: s.Record.Invalid, Trusted: s.Record.Trusted, Flagged: s.Record.Flagged,
 		},
-		Offline: s.Offline,
-		Problem: s.Problem,
+		Offline:     s.Offline,
+		Problem:     s.Problem,
+		SetupNeeded: s.SetupNeeded,
 		Totals: app.Totals{
 			JobsDone: s.Totals.JobsDone, EarnedToday: s.Totals.EarnedToday, EarnedTotal: s.Totals.EarnedTotal,
 			PendingTotal: s.Totals.Pending, EnergyTodayWh: s.Totals.EnergyTodayWh, EnergyTotalWh: s.Totals.EnergyTotalWh,
