@@ -58,6 +58,10 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "idlenode window: %v\n", err)
 		return 1
 	}
+	if p := displayProblem(os.Getenv); p != "" {
+		fmt.Fprintf(stderr, "idlenode window: %s\n", p)
+		return 1
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
