@@ -1,11 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
-	"github.com/idlenode/idlenode/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,8 +14,10 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/idlenode/idlenode/internal/atomicfile"
 	"github.com/idlenode/idlenode/protocol"
 	"github.com/idlenode/idlenode/protocol/client"
+	"github.com/idlenode/idlenode/worker/sandbox/instrument"
 )
 
 // manifestJob is one job in a manifest file; paths are relative to the
@@ -60,7 +63,9 @@ func cmdSubmit(ctx context.Context, g *globals, args []string, stdout, stderr io
 		if err != nil {
 			return err
 		}
-		if err := json.Unmarshal(data, &jobs); err != nil {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields() // a misspelt key must not fall back to a default
+		if err := dec.Decode(&jobs); err != nil {
 			return fmt.Errorf("manifest %s: not a JSON list of jobs: %w", *manifest, err)
 		}
 		if len(jobs) == 0 {
@@ -79,7 +84,8 @@ func cmdSubmit(ctx context.Context, g *globals, args []string, stdout, stderr io
 		return err
 	}
 	uploaded := map[string]string{}
-	upload := func(p string) (string, error) {
+	// upload sends file p once, after check (when given) accepts it.
+	upload := func(p string, check func([]byte) error) (string, error) {
 		if p == "" {
 			return "", nil
 		}
@@ -93,6 +99,11 @@ func cmdSubmit(ctx context.Context, g *globals, args []string, stdout, stderr io
 		if err != nil {
 			return "", err
 		}
+		if check != nil {
+			if err := check(data); err != nil {
+				return "", fmt.Errorf("%s: %w", p, err)
+			}
+		}
 		h, err := c.PutBlob(ctx, data)
 		if err != nil {
 			return "", err
@@ -105,11 +116,11 @@ func cmdSubmit(ctx context.Context, g *globals, args []string, stdout, stderr io
 		if j.Module == "" {
 			return fmt.Errorf("job %d has no module", i)
 		}
-		mod, err := upload(j.Module)
+		mod, err := upload(j.Module, checkModule)
 		if err != nil {
 			return fmt.Errorf("job %d: %w", i, err)
 		}
-		in, err := upload(j.Input)
+		in, err := upload(j.Input, nil)
 		if err != nil {
 			return fmt.Errorf("job %d: %w", i, err)
 		}
@@ -293,6 +304,20 @@ func cmdEarnings(ctx context.Context, g *globals, args []string, stdout, stderr 
 			break
 		}
 		fmt.Fprintf(stdout, "job %s\t%s\t%s\n", j.JobID, j.Amount, j.At.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// checkModule refuses, before anything is uploaded or paid for, a module
+// every node would refuse: not WebAssembly, or using what the sandbox does
+// not run. It applies the sandbox's own module rewrite, which parses the
+// whole module.
+func checkModule(data []byte) error {
+	if len(data) < 8 || string(data[:4]) != "\x00asm" {
+		return errors.New("not a WebAssembly module (a .wasm file starts with \\0asm)")
+	}
+	if _, _, err := instrument.Rewrite(data); err != nil {
+		return fmt.Errorf("nodes would refuse this module: %w", err)
 	}
 	return nil
 }

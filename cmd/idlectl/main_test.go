@@ -108,6 +108,28 @@ func TestSubmitWaitResult(t *testing.T) {
 	if ids := strings.Fields(out); code != 0 || len(ids) != 3 || strings.Contains(errs, "ephemeral") {
 		t.Fatalf("manifest submit: %d %q %q", code, out, errs)
 	}
+	// Modules no node would run and misspelt manifests are refused before
+	// anything is uploaded.
+	dir2 := t.TempDir()
+	_ = os.WriteFile(filepath.Join(dir2, "text.wasm"), []byte("hello, not wasm"), 0o600)
+	_ = os.WriteFile(filepath.Join(dir2, "empty.wasm"), nil, 0o600)
+	_ = os.WriteFile(filepath.Join(dir2, "cut.wasm"), []byte("\x00asm\x01\x00\x00\x00\x01\x05\x01\x60"), 0o600)
+	_ = os.WriteFile(filepath.Join(dir2, "typo.json"), []byte(`[{"module":"`+mod+`","replics":1}]`), 0o600)
+	for file, want := range map[string]string{
+		"text.wasm":  "not a WebAssembly module",
+		"empty.wasm": "not a WebAssembly module",
+		"cut.wasm":   "nodes would refuse this module",
+		"typo.json":  `unknown field "replics"`,
+	} {
+		flag := "--module"
+		if strings.HasSuffix(file, ".json") {
+			flag = "--manifest"
+		}
+		code, out, errs := run(t, "--coordinator", url, "submit", flag, filepath.Join(dir2, file))
+		if code == 0 || out != "" || !strings.Contains(errs, want) {
+			t.Errorf("submit %s: code %d out %q stderr %q, want %q", file, code, out, errs, want)
+		}
+	}
 	// Errors: clear, never a panic, exit status 1 or 2.
 	for _, args := range [][]string{
 		{"--coordinator", url, "status"},
