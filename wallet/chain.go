@@ -352,6 +352,9 @@ func (c *Chain) Send(ctx context.Context, to common.Address, amount *big.Int) (R
 	if amount == nil || amount.Sign() <= 0 {
 		return Receipt{}, fmt.Errorf("send: %w: must be positive", ErrBadAmount)
 	}
+	if to == (common.Address{}) {
+		return Receipt{}, fmt.Errorf("send: %w: the zero address burns whatever is sent to it", ErrBadAddress)
+	}
 	var r Receipt
 	err := c.w.withKey(ctx, func(k *ecdsa.PrivateKey) error {
 		var err error
@@ -368,6 +371,9 @@ func (c *Chain) Send(ctx context.Context, to common.Address, amount *big.Int) (R
 func (c *Chain) SendToken(ctx context.Context, to common.Address, amount *big.Int) (Receipt, error) {
 	if amount == nil || amount.Sign() <= 0 {
 		return Receipt{}, fmt.Errorf("send tokens: %w: must be positive", ErrBadAmount)
+	}
+	if to == (common.Address{}) {
+		return Receipt{}, fmt.Errorf("send tokens: %w: the zero address burns whatever is sent to it", ErrBadAddress)
 	}
 	bal, err := c.TokenBalance(ctx, c.w.addr)
 	if err != nil {

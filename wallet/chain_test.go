@@ -130,6 +130,12 @@ func TestFlow(t *testing.T) {
 		t.Fatalf("after withdraw %+v", bs)
 	}
 
+	if _, err := c.SendToken(ctx, common.Address{}, tokens(1)); !errors.Is(err, wallet.ErrBadAddress) {
+		t.Fatalf("send tokens to the zero address: %v, want ErrBadAddress", err)
+	}
+	if _, err := c.Send(ctx, common.Address{}, big.NewInt(1)); !errors.Is(err, wallet.ErrBadAddress) {
+		t.Fatalf("send coin to the zero address: %v, want ErrBadAddress", err)
+	}
 	friend := common.HexToAddress("0x00000000000000000000000000000000000f00d5")
 	if _, err := c.SendToken(ctx, friend, tokens(7)); err != nil {
 		t.Fatal(err)

@@ -253,6 +253,18 @@ func runWallet(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(wf.fs, rest); err != nil {
 		return err
 	}
+	var sendTo common.Address
+	if sub == "send" {
+		if wf.fs.NArg() != 2 {
+			fmt.Fprintln(stderr, "idlenode wallet send: want TO AMOUNT, TO a 0x address")
+			return errUsage
+		}
+		a, err := wallet.ParseAddress(wf.fs.Arg(0))
+		if err != nil {
+			return exitError{Code: 2, Msg: "send: " + err.Error()}
+		}
+		sendTo = a
+	}
 	w, c, n, err := wf.connect(ctx)
 	if err != nil {
 		return err
@@ -341,14 +353,10 @@ func runWallet(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		printReceipt("withdrew "+fmtTok(r.Amount), r, start)
 		return nil
 	case "send":
-		if wf.fs.NArg() != 2 || !common.IsHexAddress(wf.fs.Arg(0)) {
-			fmt.Fprintln(stderr, "idlenode wallet send: want TO AMOUNT, TO a 0x address")
-			return errUsage
-		}
-		to := common.HexToAddress(wf.fs.Arg(0))
-		dec := 18
+		to := sendTo
+		dec, unit := 18, "gas coin"
 		if token {
-			dec = n.TokenDecimals
+			dec, unit = n.TokenDecimals, n.TokenSymbol
 		}
 		amt, err := wallet.ParseAmount(wf.fs.Arg(1), dec)
 		if err != nil {
@@ -363,7 +371,7 @@ func runWallet(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return err
 		}
-		printReceipt("sent "+wf.fs.Arg(1)+" to "+to.Hex(), r, start)
+		printReceipt("sent "+wallet.FormatAmount(amt, dec)+" "+unit+" to "+to.Hex(), r, start)
 		return nil
 	}
 	return errUsage
@@ -512,10 +520,11 @@ func walletAddress(wf *walletFlags, args []string, stdout io.Writer) error {
 			return err
 		}
 	case payout != "":
-		if !common.IsHexAddress(payout) {
-			return exitError{Code: 2, Msg: fmt.Sprintf("--set-payout %q is not a 0x address", payout)}
+		a, err := wallet.ParseAddress(payout)
+		if err != nil {
+			return exitError{Code: 2, Msg: "--set-payout: " + err.Error() + " ('none' clears the payout address)"}
 		}
-		if err := w.SetPayout(common.HexToAddress(payout)); err != nil {
+		if err := w.SetPayout(a); err != nil {
 			return err
 		}
 	}
