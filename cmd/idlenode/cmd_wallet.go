@@ -14,6 +14,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common"
 	"golang.org/x/term"
@@ -124,11 +125,36 @@ func (wf *walletFlags) prompt(_ context.Context, reason string) (string, error) 
 	return wf.askSecret("Passphrase: ")
 }
 
+// minPassphrase is the shortest passphrase accepted for a new key file or
+// backup, typed or read from a file.
+const minPassphrase = 8
+
+// checkNewPassphrase applies the rules for a new passphrase (not for one
+// that unlocks an existing key file).
+func checkNewPassphrase(p string) error {
+	if utf8.RuneCountInString(p) < minPassphrase {
+		return fmt.Errorf("the passphrase needs at least %d characters", minPassphrase)
+	}
+	return nil
+}
+
+// readNewPassphraseFile reads a new passphrase from path and checks it.
+func readNewPassphraseFile(path string) (string, error) {
+	p, err := readSecretFile(path)
+	if err != nil {
+		return "", err
+	}
+	if err := checkNewPassphrase(p); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
 // newPassphrase gets a passphrase for a new key file: from --passphrase-file
 // or typed twice.
 func (wf *walletFlags) newPassphrase(why string) (string, error) {
 	if wf.passFile != "" {
-		return readSecretFile(wf.passFile)
+		return readNewPassphraseFile(wf.passFile)
 	}
 	if !wf.isTerm {
 		return "", fmt.Errorf("%w: %s; give --passphrase-file", wallet.ErrPassphraseNeeded, why)
@@ -145,8 +171,8 @@ func (wf *walletFlags) newPassphrase(why string) (string, error) {
 	if p1 != p2 {
 		return "", errors.New("the passphrases differ")
 	}
-	if len(p1) < 8 {
-		return "", errors.New("the passphrase needs at least 8 characters")
+	if err := checkNewPassphrase(p1); err != nil {
+		return "", err
 	}
 	return p1, nil
 }
@@ -384,7 +410,7 @@ func walletCreate(ctx context.Context, wf *walletFlags, args []string, stdout io
 	wf.applyHome()
 	pass := ""
 	if wf.passFile != "" {
-		p, err := readSecretFile(wf.passFile)
+		p, err := readNewPassphraseFile(wf.passFile)
 		if err != nil {
 			return err
 		}
@@ -421,7 +447,7 @@ func walletImport(ctx context.Context, wf *walletFlags, args []string, stdout io
 	wf.applyHome()
 	pass := ""
 	if wf.passFile != "" {
-		p, err := readSecretFile(wf.passFile)
+		p, err := readNewPassphraseFile(wf.passFile)
 		if err != nil {
 			return err
 		}
@@ -485,7 +511,7 @@ func walletExport(ctx context.Context, wf *walletFlags, args []string, stdout io
 	}
 	var bp string
 	if backupPassFile != "" {
-		bp, err = readSecretFile(backupPassFile)
+		bp, err = readNewPassphraseFile(backupPassFile)
 	} else {
 		sub := *wf
 		sub.passFile = ""
