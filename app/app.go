@@ -229,7 +229,7 @@ func (a *App) decideLocked() {
 		phase = PhaseSuspended
 	}
 	if d.Work && d.Pending != policy.CauseNone {
-		reason += " (busy " + d.Pending.String() + ", watching)"
+		reason += ". " + d.PendingReason + ": stops if this lasts"
 	}
 
 	prev := a.state

@@ -85,8 +85,10 @@ type Decision struct {
 	GPUReason string // why GPU jobs may not run, "" when they may
 
 	// Pending is a noisy cause seen but not yet held long enough to stop
-	// work; it is shown, and stops work if it lasts.
-	Pending Cause
+	// work; it is shown, and stops work if it lasts. PendingReason says
+	// it for the owner.
+	Pending       Cause
+	PendingReason string
 }
 
 // Policy holds the little state the rules need between ticks. It is not
@@ -167,7 +169,7 @@ func (p *Policy) decide(sig Signals, s settings.Settings, pause Pause) Decision 
 			p.noisyCause, p.noisySince = cause, now
 		}
 		if p.working && now.Sub(p.noisySince) < p.Hold {
-			return Decision{Work: true, Reason: workingReason(sig), Pending: cause}
+			return Decision{Work: true, Reason: workingReason(sig), Pending: cause, PendingReason: reason}
 		}
 		return Decision{Cause: cause, Reason: reason}
 	}

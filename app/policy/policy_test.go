@@ -96,8 +96,8 @@ func TestNoisyCausesHoldThenStop(t *testing.T) {
 		sig.CPUOtherPercent = 80
 		return p.Decide(sig, s, Pause{})
 	}
-	if d := busy(time.Second); !d.Work || d.Pending != CauseCPU {
-		t.Fatalf("stopped before the hold: %+v", d)
+	if d := busy(time.Second); !d.Work || d.Pending != CauseCPU || !strings.HasPrefix(d.PendingReason, "Other programs use 80% CPU") {
+		t.Fatalf("stopped before the hold, or did not say why it may: %+v", d)
 	}
 	if d := busy(5 * time.Second); !d.Work {
 		t.Fatalf("stopped at 4 s of load: %+v", d)

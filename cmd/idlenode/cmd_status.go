@@ -54,6 +54,9 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	st, live, err := currentState(ctx, paths)
 	if err != nil {
 		return err
@@ -205,10 +208,16 @@ func orDefault(s, d string) string {
 func runPause(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("pause", stderr)
 	home := homeFlag(fs)
-	dur := fs.Duration("for", 0, "snooze for this long, e.g. 1h (default: until 'idlenode resume')")
+	dur := fs.Duration("for", 0, "snooze for this long, 1m to 168h, e.g. 1h (default: until 'idlenode resume')")
 	paths, err := parsePaths(fs, args, home)
 	if err != nil {
 		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *dur != 0 && (*dur < time.Minute || *dur > maxSnooze) {
+		return exitError{Code: 2, Msg: fmt.Sprintf("--for %s: give 1m to 168h (7 days), or leave it out to pause until 'idlenode resume'", *dur)}
 	}
 	st, err := localapi.NewClient(paths.Socket()).Pause(ctx, *dur)
 	if err != nil {
@@ -218,11 +227,25 @@ func runPause(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
+// maxSnooze is the longest 'pause --for' the service takes (a week).
+const maxSnooze = 7 * 24 * time.Hour
+
+// noArgs refuses arguments after the flags of a verb that takes none.
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return exitError{Code: 2, Msg: fmt.Sprintf("unexpected argument %q (see '%s -h')", fs.Arg(0), fs.Name())}
+	}
+	return nil
+}
+
 func runResume(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("resume", stderr)
 	home := homeFlag(fs)
 	paths, err := parsePaths(fs, args, home)
 	if err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
 		return err
 	}
 	st, err := localapi.NewClient(paths.Socket()).Resume(ctx)

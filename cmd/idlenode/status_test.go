@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,5 +96,30 @@ func TestStatusWithoutService(t *testing.T) {
 	}
 	if strings.Contains(out, "Earned:") {
 		t.Errorf("earnings shown without the service (the coordinator has them):\n%s", out)
+	}
+}
+
+// Verbs without arguments refuse extra ones, and pause --for takes 1m to
+// 168h, before asking the service anything.
+func TestPauseAndStatusRefuseBadArguments(t *testing.T) {
+	home := t.TempDir()
+	for _, tc := range []struct {
+		run  func(context.Context, []string, io.Writer, io.Writer) error
+		args []string
+		want string
+	}{
+		{runPause, []string{"--for", "1ms"}, "give 1m to 168h"},
+		{runPause, []string{"--for", "-1h"}, "give 1m to 168h"},
+		{runPause, []string{"--for", "200h"}, "give 1m to 168h"},
+		{runPause, []string{"extra"}, `unexpected argument "extra"`},
+		{runResume, []string{"now"}, `unexpected argument "now"`},
+		{runStatus, []string{"x"}, `unexpected argument "x"`},
+	} {
+		var out, errb bytes.Buffer
+		err := tc.run(context.Background(), append([]string{"--home", home}, tc.args...), &out, &errb)
+		var ee exitError
+		if !errors.As(err, &ee) || ee.Code != 2 || !strings.Contains(ee.Msg, tc.want) {
+			t.Errorf("%v: %v, want usage error saying %q", tc.args, err, tc.want)
+		}
 	}
 }
