@@ -74,7 +74,7 @@ func TestStateAndCommands(t *testing.T) {
 		t.Fatalf("state: %+v", st)
 	}
 	st, err = n.client.Pause(ctx, time.Hour)
-	if err != nil || st.State != app.PhasePaused || st.PausedUntil == nil || !strings.HasPrefix(st.Reason, "Snoozed until") {
+	if err != nil || st.State != app.PhasePaused || st.PausedUntil == nil || !strings.HasPrefix(st.Reason, "Paused by you until") {
 		t.Fatalf("pause: %v %+v", err, st)
 	}
 	st, err = n.client.Resume(ctx)

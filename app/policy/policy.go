@@ -127,7 +127,7 @@ func (p *Policy) decide(sig Signals, s settings.Settings, pause Pause) Decision 
 	if pause.Active(now) {
 		r := "Paused by you"
 		if !pause.Until.IsZero() {
-			r = "Snoozed until " + pause.Until.Format("15:04")
+			r = "Paused by you until " + pause.Until.Format("15:04")
 		}
 		p.resetNoisy()
 		return Decision{Cause: CausePaused, Reason: r}
@@ -192,9 +192,9 @@ func (p *Policy) resetNoisy() { p.noisySince, p.noisyCause = time.Time{}, CauseN
 
 func workingReason(sig Signals) string {
 	if !sig.InputKnown {
-		return "Working (idle detection unavailable: watching CPU only)"
+		return "Idle detection unavailable: watching the CPU only"
 	}
-	return fmt.Sprintf("Working: you have been away %s", Ago(sig.InputIdle))
+	return fmt.Sprintf("You have been away %s", Ago(sig.InputIdle))
 }
 
 // gpu decides GPU work. GPU jobs follow CPU work, except that with "GPU

@@ -27,12 +27,12 @@ func TestRules(t *testing.T) {
 		cause  Cause
 		reason string
 	}{
-		{name: "idle machine works", sig: func(s Signals) Signals { return s }, set: def, work: true, reason: "Working: you have been away 1 h"},
+		{name: "idle machine works", sig: func(s Signals) Signals { return s }, set: def, work: true, reason: "You have been away 1 h"},
 		{name: "recent input", sig: func(s Signals) Signals { s.InputIdle = 12 * time.Second; return s }, set: def,
 			cause: CauseInput, reason: "Keyboard or mouse used 12 s ago (works after 3 min)"},
 		{name: "input exactly at threshold works", sig: func(s Signals) Signals { s.InputIdle = 3 * time.Minute; return s }, set: def, work: true},
 		{name: "unknown input falls back to CPU", sig: func(s Signals) Signals { s.InputKnown = false; s.InputIdle = 0; return s }, set: def,
-			work: true, reason: "Working (idle detection unavailable: watching CPU only)"},
+			work: true, reason: "Idle detection unavailable: watching the CPU only"},
 		{name: "busy CPU blocks start", sig: func(s Signals) Signals { s.CPUOtherPercent = 63.4; return s }, set: def,
 			cause: CauseCPU, reason: "Other programs use 63% CPU (limit 25%)"},
 		{name: "CPU at the limit works", sig: func(s Signals) Signals { s.CPUOtherPercent = 25; return s }, set: def, work: true},
@@ -56,7 +56,7 @@ func TestRules(t *testing.T) {
 		{name: "heat ignored without a limit", sig: func(s Signals) Signals { s.TemperatureC, s.TemperatureKnown = 95, true; return s }, set: def, work: true},
 		{name: "paused", sig: func(s Signals) Signals { return s }, set: def, pause: Pause{Paused: true}, cause: CausePaused, reason: "Paused by you"},
 		{name: "snoozed", sig: func(s Signals) Signals { return s }, set: def, pause: Pause{Paused: true, Until: t0.Add(time.Hour)},
-			cause: CausePaused, reason: "Snoozed until 13:00"},
+			cause: CausePaused, reason: "Paused by you until 13:00"},
 		{name: "snooze expired", sig: func(s Signals) Signals { return s }, set: def, pause: Pause{Paused: true, Until: t0}, work: true},
 		{name: "pause beats everything", sig: func(s Signals) Signals { s.InputIdle = 0; s.CPUOtherPercent = 99; return s }, set: def,
 			pause: Pause{Paused: true}, cause: CausePaused},

@@ -43,9 +43,11 @@ func newDashboardTab(u *UI) *dashboardTab {
 	d.status = widget.NewLabel("")
 	d.status.TextStyle = fyne.TextStyle{Bold: true}
 	d.reason = wrapped("")
-	d.network = widget.NewLabel("")
+	// Lines whose text comes from the node (reasons, errors) wrap: an
+	// unbroken long one would widen the window past the screen.
+	d.network = wrapped("")
 	d.pause = widget.NewButton("Pause for 1 hour", d.togglePause)
-	d.cpu, d.gpu, d.input, d.power = widget.NewLabel(""), wrapped(""), widget.NewLabel(""), widget.NewLabel("")
+	d.cpu, d.gpu, d.input, d.power = widget.NewLabel(""), wrapped(""), wrapped(""), wrapped("")
 	d.cpuChart = newBarChart(70, colOther, colOurs)
 	d.gpuChart = newBarChart(70, colOther, colOurs)
 	d.jobs = container.NewVBox()

@@ -431,3 +431,23 @@ func TestRaise(t *testing.T) {
 		t.Fatal("Raise interrupted the first run")
 	}
 }
+
+// TestLongLinesWrap: a node's long messages (an error quoting a D-Bus
+// path, say) wrap instead of widening the window past the screen.
+func TestLongLinesWrap(t *testing.T) {
+	n := startNode(t, nil)
+	u := newUI(t, n.client, TabDashboard)
+	before := u.Window().Content().MinSize().Width
+	long := "Cannot reach the network (passphrase needed: no usable OS keyring: failed to unlock correct collection '/org/freedesktop/secrets/aliases/default/and/a/path/without/any/space/in/it')"
+	st := n.app.State()
+	st.Network = app.NetworkState{Name: "dev", LastError: long}
+	st.Reason = long
+	st.InputMethod = long
+	u.Apply(st)
+	if !strings.Contains(u.dash.network.Text, "unlock correct collection") {
+		t.Fatalf("network line %q does not show the error", u.dash.network.Text)
+	}
+	if after := u.Window().Content().MinSize().Width; after > max(before, 900) {
+		t.Errorf("window content needs %.0f px wide after long lines (%.0f before)", after, before)
+	}
+}

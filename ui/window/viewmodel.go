@@ -48,7 +48,8 @@ func Dashboard(st app.State, now time.Time) DashboardView {
 		EnergyNote:  "estimated from CPU time",
 		Problem:     st.SettingsProblem,
 	}
-	if !st.Since.IsZero() {
+	// "Paused until 14:05" already says when; "for 3 s" would muddle it.
+	if !st.Since.IsZero() && !(st.State == app.PhasePaused && st.PausedUntil != nil) {
 		v.Since = "for " + format.Duration(now.Sub(st.Since))
 	}
 	if st.Totals.EnergyMeasured {

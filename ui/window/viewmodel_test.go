@@ -67,6 +67,12 @@ func TestDashboard(t *testing.T) {
 			t.Errorf("empty dashboard: got %q, want %q", got, want)
 		}
 	}
+	snoozed := fixture()
+	until := now.Add(time.Hour)
+	snoozed.State, snoozed.PausedUntil = app.PhasePaused, &until
+	if v := Dashboard(snoozed, now); v.Since != "" || !strings.HasPrefix(v.Status, "Paused until ") {
+		t.Errorf("snoozed: status %q since %q, want no 'for …' after the time", v.Status, v.Since)
+	}
 	off := fixture()
 	off.Network.Connected, off.Network.LastError = false, "connection refused"
 	if got := Dashboard(off, now).Network; got != "devnet · unreachable: connection refused" {

@@ -60,7 +60,7 @@ func newWalletTab(u *UI) *walletTab {
 
 	w.address = widget.NewLabel("")
 	w.address.TextStyle = fyne.TextStyle{Monospace: true}
-	w.keyring = widget.NewLabel("")
+	w.keyring = wrapped("") // may quote the keyring's error
 	copyBtn := widget.NewButton("Copy address", func() {
 		u.app.Clipboard().SetContent(w.info.Address)
 		w.say("Address copied")
