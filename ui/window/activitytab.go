@@ -2,6 +2,7 @@ package window
 
 import (
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,6 +17,12 @@ type activityTab struct {
 	content fyne.CanvasObject
 	lines   []string // newest first
 	text    *widget.Label
+
+	// The newest line counts the jobs finished in jobsMinute while
+	// jobsTop; later jobs of that minute update it instead of adding lines.
+	jobsTop    bool
+	jobsMinute time.Time
+	jobs       int64
 }
 
 func newActivityTab(u *UI) *activityTab {
@@ -27,6 +34,28 @@ func newActivityTab(u *UI) *activityTab {
 }
 
 func (a *activityTab) add(line string) {
+	a.jobsTop = false
+	a.push(line)
+}
+
+// addJobs counts n jobs finished at t, one line a minute.
+func (a *activityTab) addJobs(t time.Time, n int64) {
+	m := t.Local().Truncate(time.Minute)
+	if a.jobsTop && m.Equal(a.jobsMinute) {
+		a.jobs += n
+		a.lines[0] = jobsLine(m, a.jobs)
+		a.text.SetText(strings.Join(a.lines, "\n"))
+		return
+	}
+	a.jobsTop, a.jobsMinute, a.jobs = true, m, n
+	a.push(jobsLine(m, n))
+}
+
+func jobsLine(minute time.Time, n int64) string {
+	return minute.Format("15:04") + "     " + plural(n, "job", "jobs") + " finished"
+}
+
+func (a *activityTab) push(line string) {
 	a.lines = append([]string{line}, a.lines...)
 	if len(a.lines) > maxActivity {
 		a.lines = a.lines[:maxActivity]

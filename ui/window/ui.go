@@ -256,6 +256,9 @@ func (u *UI) Apply(st app.State) {
 	if line, ok := ActivityEntry(prev, st); ok {
 		u.act.add(line)
 	}
+	if n := JobsFinished(prev, st); n > 0 {
+		u.act.addJobs(st.Time, n)
+	}
 	u.last, u.haveState = st, true
 }
 

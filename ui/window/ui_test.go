@@ -451,3 +451,33 @@ func TestLongLinesWrap(t *testing.T) {
 		t.Errorf("window content needs %.0f px wide after long lines (%.0f before)", after, before)
 	}
 }
+
+// TestActivityCountsJobsPerMinute: short jobs finishing every second make
+// one line a minute, not one a second; a state change still gets its own.
+func TestActivityCountsJobsPerMinute(t *testing.T) {
+	n := startNode(t, nil)
+	u := newUI(t, n.client, TabActivity)
+	st := n.app.State()
+	base := time.Date(2026, 11, 25, 14, 0, 0, 0, time.Local)
+	st.Time = base
+	u.Apply(st)
+	start := len(u.act.lines)
+	for i := 1; i <= 50; i++ { // 50 s: 3 jobs each second
+		st.Time, st.Totals.JobsDone = base.Add(time.Duration(i)*time.Second), int64(3*i)
+		u.Apply(st)
+	}
+	if got := u.act.lines[:len(u.act.lines)-start]; len(got) != 1 || got[0] != "14:00     150 jobs finished" {
+		t.Fatalf("after 50 s of jobs: %q", got)
+	}
+	st.Time, st.Totals.JobsDone = base.Add(70*time.Second), 160
+	u.Apply(st)
+	if got := u.act.lines[0]; got != "14:01     10 jobs finished" {
+		t.Fatalf("next minute: %q", got)
+	}
+	st.State, st.Reason = app.PhasePaused, "Paused by you"
+	st.Time, st.Totals.JobsDone = base.Add(80*time.Second), 161
+	u.Apply(st)
+	if got := u.act.lines[:2]; !strings.Contains(got[0], "1 job finished") || !strings.Contains(got[1], "Paused") {
+		t.Fatalf("after a state change: %q", got)
+	}
+}

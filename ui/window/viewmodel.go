@@ -302,8 +302,9 @@ func ShortAddress(s string) string {
 }
 
 // ActivityEntry returns the log line for st when it differs from prev in a
-// way worth a line (the phase, the network connection, jobs done), and
-// whether there is one. prev is nil for the first snapshot.
+// way worth a line (the phase, the network connection), and whether there
+// is one. prev is nil for the first snapshot. Jobs finished are counted
+// apart (JobsFinished): short jobs finish every second.
 func ActivityEntry(prev *app.State, st app.State) (string, bool) {
 	at := st.Time.Local().Format("15:04:05")
 	var parts []string
@@ -321,11 +322,16 @@ func ActivityEntry(prev *app.State, st app.State) (string, bool) {
 			parts = append(parts, "lost the network")
 		}
 	}
-	if prev != nil && st.Totals.JobsDone > prev.Totals.JobsDone {
-		parts = append(parts, plural(st.Totals.JobsDone-prev.Totals.JobsDone, "job", "jobs")+" finished")
-	}
 	if len(parts) == 0 {
 		return "", false
 	}
 	return at + "  " + strings.Join(parts, "; "), true
+}
+
+// JobsFinished is how many jobs finished between prev and st.
+func JobsFinished(prev *app.State, st app.State) int64 {
+	if prev == nil || st.Totals.JobsDone <= prev.Totals.JobsDone {
+		return 0
+	}
+	return st.Totals.JobsDone - prev.Totals.JobsDone
 }
