@@ -16,8 +16,13 @@ var ErrBadAmount = errors.New("invalid amount")
 func ParseAmount(s string, decimals int) (*big.Int, error) {
 	s = strings.TrimSpace(s)
 	whole, frac, hasDot := strings.Cut(s, ".")
-	if s == "" || (whole == "" && frac == "") || (hasDot && frac == "") {
-		return nil, fmt.Errorf("%w: %q", ErrBadAmount, s)
+	switch {
+	case s == "":
+		return nil, fmt.Errorf("%w: empty: give a number of tokens like 1.5", ErrBadAmount)
+	case whole == "" && frac == "":
+		return nil, fmt.Errorf("%w: %q: digits expected", ErrBadAmount, s)
+	case hasDot && frac == "":
+		return nil, fmt.Errorf("%w: %q: digits expected after the decimal point", ErrBadAmount, s)
 	}
 	for _, part := range []string{whole, frac} {
 		for _, c := range part {

@@ -3,6 +3,7 @@ package wallet
 import (
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 )
 
@@ -37,6 +38,23 @@ func TestAmounts(t *testing.T) {
 	}{{big.NewInt(0), "0"}, {big.NewInt(1), "0.000000000000000001"}, {big.NewInt(-15e17), "-1.5"}, {nil, "0"}} {
 		if got := FormatAmount(c.v, 18); got != c.want {
 			t.Errorf("FormatAmount(%v) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}
+
+// A refused amount says why, not just that it is invalid.
+func TestAmountErrorsSayWhy(t *testing.T) {
+	for in, want := range map[string]string{
+		"5.":                    "digits expected after the decimal point",
+		".":                     "digits expected",
+		"":                      "empty",
+		"1.2.3":                 "digits and one dot only",
+		"1e18":                  "digits and one dot only",
+		"0.0000000000000000001": "at most 18 decimals",
+	} {
+		_, err := ParseAmount(in, 18)
+		if !errors.Is(err, ErrBadAmount) || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseAmount(%q) = %v, want it to say %q", in, err, want)
 		}
 	}
 }

@@ -39,6 +39,9 @@ var (
 	ErrNothingUnstaked  = errors.New("nothing waiting to be withdrawn")
 	ErrNotEnoughTokens  = errors.New("not enough tokens")
 	ErrNetwork          = errors.New("network descriptor incomplete")
+	// ErrPoolEmpty means the network's RewardPool holds too few tokens to
+	// pay a claim: not the owner's doing.
+	ErrPoolEmpty = errors.New("the network's reward pool cannot pay now")
 )
 
 // Re-exported so callers need not import contracts.
@@ -104,6 +107,18 @@ func (w *Wallet) ConnectBackend(ctx context.Context, b contracts.Backend, n prot
 		},
 		token: bindings.NewRewardToken(), staking: bindings.NewStaking(), pool: bindings.NewRewardPool(),
 	}, nil
+}
+
+// tokens writes base units as tokens with the network's symbol, "0.5 IDLE".
+func (c *Chain) tokens(v *big.Int) string {
+	dec, sym := c.net.TokenDecimals, c.net.TokenSymbol
+	if dec == 0 {
+		dec = 18
+	}
+	if sym == "" {
+		sym = "tokens"
+	}
+	return FormatAmount(v, dec) + " " + sym
 }
 
 // Close closes the connection.
@@ -254,6 +269,17 @@ func (c *Chain) Claim(ctx context.Context, src VoucherSource) (Receipt, error) {
 	if amount.Sign() == 0 {
 		return Receipt{}, fmt.Errorf("claim: %w", ErrNothingToClaim)
 	}
+	// The pool pays from its own balance; when the network has not topped
+	// it up the claim would revert with the pool's address in the reason.
+	poolHas, err := c.TokenBalance(ctx, c.addrs.RewardPool)
+	if err != nil {
+		return Receipt{}, fmt.Errorf("claim: %w", err)
+	}
+	if poolHas.Cmp(amount) < 0 {
+		return Receipt{}, fmt.Errorf("claim: %w: it holds %s and this claim pays %s; "+
+			"this is not your doing and your earnings stay claimable: try again later or tell the network's operator",
+			ErrPoolEmpty, c.tokens(poolHas), c.tokens(amount))
+	}
 	data := c.pool.PackClaim(p.Cumulative, p.Signature)
 	if payout := c.w.Payout(); payout != (common.Address{}) {
 		data = c.pool.PackClaimTo(p.Cumulative, p.Signature, payout)
@@ -263,6 +289,11 @@ func (c *Chain) Claim(ctx context.Context, src VoucherSource) (Receipt, error) {
 		r, err = c.transact(ctx, k, KindClaim, c.addrs.RewardPool, nil, data, amount)
 		return err
 	})
+	if errors.Is(err, ErrReverted) && contains(err.Error(), "InsufficientBalance") {
+		// Drained between the check above and the transaction.
+		return r, fmt.Errorf("claim: %w: this is not your doing and your earnings stay claimable: "+
+			"try again later or tell the network's operator", ErrPoolEmpty)
+	}
 	if err != nil {
 		return r, fmt.Errorf("claim: %w", err)
 	}
@@ -279,7 +310,7 @@ func (c *Chain) Stake(ctx context.Context, amount *big.Int) (Receipt, error) {
 		return Receipt{}, fmt.Errorf("stake: %w", err)
 	}
 	if bal.Cmp(amount) < 0 {
-		return Receipt{}, fmt.Errorf("stake: %w: have %s, want %s base units", ErrNotEnoughTokens, bal, amount)
+		return Receipt{}, fmt.Errorf("stake: %w: only %s in the wallet, %s wanted", ErrNotEnoughTokens, c.tokens(bal), c.tokens(amount))
 	}
 	out, err := c.call(ctx, c.addrs.Token, c.token.PackAllowance(c.w.addr, c.addrs.Staking))
 	var allowed *big.Int
@@ -311,8 +342,19 @@ func (c *Chain) RequestUnstake(ctx context.Context, amount *big.Int) (Receipt, e
 	if amount == nil || amount.Sign() <= 0 {
 		return Receipt{}, fmt.Errorf("unstake: %w: must be positive", ErrBadAmount)
 	}
+	out, err := c.call(ctx, c.addrs.Staking, c.staking.PackStakeOf(c.w.addr))
+	var staked *big.Int
+	if err == nil {
+		staked, err = c.staking.UnpackStakeOf(out)
+	}
+	if err != nil {
+		return Receipt{}, fmt.Errorf("unstake: read stake: %w", err)
+	}
+	if staked.Cmp(amount) < 0 {
+		return Receipt{}, fmt.Errorf("unstake: %w: only %s staked, %s wanted", ErrNotEnoughTokens, c.tokens(staked), c.tokens(amount))
+	}
 	var r Receipt
-	err := c.w.withKey(ctx, func(k *ecdsa.PrivateKey) error {
+	err = c.w.withKey(ctx, func(k *ecdsa.PrivateKey) error {
 		var err error
 		r, err = c.transact(ctx, k, KindUnstake, c.addrs.Staking, nil, c.staking.PackRequestUnstake(amount), amount)
 		return err
@@ -380,7 +422,7 @@ func (c *Chain) SendToken(ctx context.Context, to common.Address, amount *big.In
 		return Receipt{}, fmt.Errorf("send tokens: %w", err)
 	}
 	if bal.Cmp(amount) < 0 {
-		return Receipt{}, fmt.Errorf("send tokens: %w: have %s, want %s base units", ErrNotEnoughTokens, bal, amount)
+		return Receipt{}, fmt.Errorf("send tokens: %w: only %s in the wallet, %s wanted", ErrNotEnoughTokens, c.tokens(bal), c.tokens(amount))
 	}
 	var r Receipt
 	err = c.w.withKey(ctx, func(k *ecdsa.PrivateKey) error {

@@ -48,6 +48,8 @@ var (
 	// ErrPassphraseNeeded means no keyring holds the passphrase and the
 	// caller gave no way to ask for it.
 	ErrPassphraseNeeded = errors.New("passphrase needed")
+	// ErrBackupExists means the backup file named already exists.
+	ErrBackupExists = errors.New("the backup file already exists")
 	// ErrBackupMismatch means a backup decrypts to another address.
 	ErrBackupMismatch = errors.New("backup holds another key")
 )
@@ -466,6 +468,11 @@ func (w *Wallet) Export(ctx context.Context, path, backupPassphrase string) erro
 	if backupPassphrase == "" {
 		return fmt.Errorf("export wallet: the backup needs a passphrase")
 	}
+	// Checked before the key is unlocked; the exclusive create below
+	// still guards against a file appearing meanwhile.
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("export wallet: %w: %s is not overwritten; choose another file", ErrBackupExists, path)
+	}
 	err := w.withKey(ctx, func(k *ecdsa.PrivateKey) error {
 		id, err := uuid.NewRandom()
 		if err != nil {
@@ -478,6 +485,9 @@ func (w *Wallet) Export(ctx context.Context, path, backupPassphrase string) erro
 		}
 		return writeFileExclusive(path, enc)
 	})
+	if errors.Is(err, ErrExists) {
+		return fmt.Errorf("export wallet: %w: %s is not overwritten; choose another file", ErrBackupExists, path)
+	}
 	if err != nil {
 		return fmt.Errorf("export wallet: %w", err)
 	}

@@ -99,8 +99,8 @@ func TestExportRestoreImport(t *testing.T) {
 	if err := w.Export(ctx, backup, "backup-pass"); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Export(ctx, backup, "other"); !errors.Is(err, ErrExists) {
-		t.Fatalf("export over a file: %v", err)
+	if err := w.Export(ctx, backup, "other"); !errors.Is(err, ErrBackupExists) || strings.Contains(err.Error(), "wallet") && !strings.Contains(err.Error(), "export wallet") {
+		t.Fatalf("export over a file: %v, want ErrBackupExists (and no word of a wallet existing)", err)
 	}
 	if err := w.TestRestore(backup, "backup-pass"); err != nil {
 		t.Fatal(err)

@@ -125,6 +125,18 @@ func (wf *walletFlags) prompt(_ context.Context, reason string) (string, error) 
 	return wf.askSecret("Passphrase: ")
 }
 
+// noKeyringWhy says, for a wallet that could not keep a generated
+// passphrase, why the owner must choose one.
+func noKeyringWhy(err error) string {
+	why := err.Error()
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if strings.HasPrefix(e.Error(), wallet.ErrNoKeyring.Error()) {
+			why = e.Error() // the innermost: the keyring's own words
+		}
+	}
+	return fmt.Sprintf("No OS keyring can keep a generated passphrase (%s), so choose one.", why)
+}
+
 // minPassphrase is the shortest passphrase accepted for a new key file or
 // backup, typed or read from a file.
 const minPassphrase = 8
@@ -150,14 +162,16 @@ func readNewPassphraseFile(path string) (string, error) {
 	return p, nil
 }
 
-// newPassphrase gets a passphrase for a new key file: from --passphrase-file
-// or typed twice.
-func (wf *walletFlags) newPassphrase(why string) (string, error) {
-	if wf.passFile != "" {
-		return readNewPassphraseFile(wf.passFile)
+// newPassphrase gets a passphrase for a new key file: from file (the
+// --passphrase-file or --backup-passphrase-file named by flagName) or typed
+// twice. why is a sentence saying what it is for.
+func (wf *walletFlags) newPassphrase(why, file, flagName string) (string, error) {
+	if file != "" {
+		return readNewPassphraseFile(file)
 	}
 	if !wf.isTerm {
-		return "", fmt.Errorf("%w: %s; give --passphrase-file", wallet.ErrPassphraseNeeded, why)
+		return "", fmt.Errorf("%w: %s; no terminal to type it in: give it in a file with %s FILE",
+			wallet.ErrPassphraseNeeded, strings.TrimRight(why, ". "), flagName)
 	}
 	fmt.Fprintln(wf.stderr, why)
 	p1, err := wf.askSecret("New passphrase: ")
@@ -279,6 +293,11 @@ func runWallet(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(wf.fs, rest); err != nil {
 		return err
 	}
+	if (sub == "stake" || sub == "unstake") && wf.fs.NArg() != 1 {
+		fmt.Fprintf(stderr, "idlenode wallet %s: want one AMOUNT in tokens, like 'idlenode wallet %s 1.5'\n", sub, sub)
+		fmt.Fprintf(stderr, "Usage: idlenode wallet %s [--network FILE] AMOUNT\n", sub)
+		return errUsage
+	}
 	var sendTo common.Address
 	if sub == "send" {
 		if wf.fs.NArg() != 2 {
@@ -297,12 +316,6 @@ func runWallet(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer c.Close()
 	fmtTok := func(v *big.Int) string { return wallet.FormatAmount(v, n.TokenDecimals) + " " + n.TokenSymbol }
-	amountArg := func(i int) (*big.Int, error) {
-		if wf.fs.NArg() <= i {
-			return nil, errUsage
-		}
-		return wallet.ParseAmount(wf.fs.Arg(i), n.TokenDecimals)
-	}
 	printReceipt := func(what string, r wallet.Receipt, start time.Time) {
 		fmt.Fprintf(stdout, "%s: confirmed in block %d, gas used %d, tx %s (%.2fs)\n",
 			what, r.Block, r.GasUsed, r.Hash.Hex(), time.Since(start).Seconds())
@@ -356,9 +369,9 @@ func runWallet(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "balance now %s\n", fmtTok(bal))
 		return nil
 	case "stake", "unstake":
-		amt, err := amountArg(0)
+		amt, err := wallet.ParseAmount(wf.fs.Arg(0), n.TokenDecimals)
 		if err != nil {
-			return err
+			return exitError{Code: 2, Msg: sub + ": " + err.Error()}
 		}
 		var r wallet.Receipt
 		if sub == "stake" {
@@ -386,7 +399,7 @@ func runWallet(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		amt, err := wallet.ParseAmount(wf.fs.Arg(1), dec)
 		if err != nil {
-			return err
+			return exitError{Code: 2, Msg: "send: " + err.Error()}
 		}
 		var r wallet.Receipt
 		if token {
@@ -418,7 +431,7 @@ func walletCreate(ctx context.Context, wf *walletFlags, args []string, stdout io
 	}
 	w, err := wallet.Create(ctx, wf.dir, pass, wf.options())
 	if errors.Is(err, wallet.ErrNoKeyring) && pass == "" {
-		p, perr := wf.newPassphrase(fmt.Sprintf("No OS keyring can keep the passphrase (%v).", err))
+		p, perr := wf.newPassphrase(noKeyringWhy(err), "", "--passphrase-file")
 		if perr != nil {
 			return perr
 		}
@@ -481,7 +494,7 @@ func walletImport(ctx context.Context, wf *walletFlags, args []string, stdout io
 	}
 	err = install(pass)
 	if errors.Is(err, wallet.ErrNoKeyring) && pass == "" {
-		p, perr := wf.newPassphrase(fmt.Sprintf("No OS keyring can keep the passphrase (%v).", err))
+		p, perr := wf.newPassphrase(noKeyringWhy(err), "", "--passphrase-file")
 		if perr != nil {
 			return perr
 		}
@@ -509,14 +522,10 @@ func walletExport(ctx context.Context, wf *walletFlags, args []string, stdout io
 	if err != nil {
 		return err
 	}
-	var bp string
-	if backupPassFile != "" {
-		bp, err = readNewPassphraseFile(backupPassFile)
-	} else {
-		sub := *wf
-		sub.passFile = ""
-		bp, err = sub.newPassphrase("Choose a passphrase for the backup; you need it to restore.")
+	if _, err := os.Lstat(out); err == nil {
+		return exitError{Code: 1, Msg: fmt.Sprintf("the backup file %s already exists and will not be overwritten: choose another --out", out)}
 	}
+	bp, err := wf.newPassphrase("Choose a passphrase for the backup; you need it to restore.", backupPassFile, "--backup-passphrase-file")
 	if err != nil {
 		return err
 	}
