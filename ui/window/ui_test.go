@@ -130,9 +130,11 @@ func TestSettingsValidationShowsErrors(t *testing.T) {
 
 	// A preset is one click.
 	u.set.preset.SetSelected("gentle")
-	if got := n.app.State().Settings; got.Preset != "gentle" || got.IdleMinutes != 10 {
-		t.Fatalf("after preset: %+v", got)
-	}
+	// The save runs off the UI thread; wait for the service to have it.
+	waitFor(t, "the preset applied", func() bool {
+		got := n.app.State().Settings
+		return got.Preset == "gentle" && got.IdleMinutes == 10
+	})
 	if u.set.entries["idle_minutes"].Text != "10" {
 		t.Errorf("form not reloaded after preset: %q", u.set.entries["idle_minutes"].Text)
 	}
