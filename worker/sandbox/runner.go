@@ -235,20 +235,33 @@ func prepareScratch(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("prepare scratch: %w", err)
 	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
+	if err := emptyScratch(dir); err != nil {
 		return fmt.Errorf("prepare scratch: %w", err)
 	}
+	return nil
+}
+
+// emptyScratch removes everything at the top of dir but what keptInScratch
+// names.
+func emptyScratch(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
 	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), "checkpoint") {
+		if keptInScratch(e.Name()) {
 			continue
 		}
 		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-			return fmt.Errorf("prepare scratch: %w", err)
+			return err
 		}
 	}
 	return nil
 }
+
+// keptInScratch says whether an entry at the top of a scratch folder
+// survives from one run to the next: checkpoints do, nothing else.
+func keptInScratch(name string) bool { return strings.HasPrefix(name, "checkpoint") }
 
 // Pid is the child's process id.
 func (p *Proc) Pid() int { return p.cmd.Process.Pid }
@@ -511,8 +524,11 @@ func (p *Proc) finish(waitErr error) {
 		res.ExitCode = 0
 	}
 	if p.outFile != nil {
-		if err := p.outFile.Sync(); err != nil && p.err == nil {
-			p.err = fmt.Errorf("write output: %w", err)
+		// Only a regular file is synced: /dev/null or a pipe refuses.
+		if fi, err := p.outFile.Stat(); err == nil && fi.Mode().IsRegular() {
+			if err := p.outFile.Sync(); err != nil && p.err == nil {
+				p.err = fmt.Errorf("write output: %w", err)
+			}
 		}
 		if err := p.outFile.Close(); err != nil && p.err == nil {
 			p.err = fmt.Errorf("write output: %w", err)
