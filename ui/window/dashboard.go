@@ -155,6 +155,12 @@ func (d *dashboardTab) apply(st app.State) {
 	if d.pause.Text != label {
 		d.pause.SetText(label)
 	}
+	// Nothing to pause without a service, or before the node is set up.
+	if st.State == app.PhaseStopped || st.State == app.PhaseSetup {
+		d.pause.Disable()
+	} else {
+		d.pause.Enable()
+	}
 	setText(d.cpu, v.CPU)
 	setText(d.gpu, v.GPU)
 	setText(d.input, v.Input)

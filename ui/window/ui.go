@@ -197,7 +197,10 @@ func (u *UI) Run(ctx context.Context) {
 			msg = "The idlenode service is not running: start it with 'idlenode run'. Retrying…"
 		}
 		u.log.Warn("State stream ended", "err", err)
-		u.do(func() { u.setBanner(msg) })
+		u.do(func() {
+			u.setBanner(msg)
+			u.showStopped(msg)
+		})
 		select {
 		case <-ctx.Done():
 			return
@@ -227,6 +230,19 @@ func (u *UI) checkFirstRun(ctx context.Context) {
 	if u.autoFirstRun && (needNetwork || needWallet) {
 		u.do(u.ShowFirstRun)
 	}
+}
+
+// showStopped keeps the dashboard from showing the last state of a
+// service that is gone as if it were current: no jobs, not connected,
+// nothing to pause.
+func (u *UI) showStopped(msg string) {
+	if !u.haveState {
+		return
+	}
+	st := u.last
+	st.State, st.Reason, st.Since, st.PausedUntil = app.PhaseStopped, msg, time.Time{}, nil
+	st.Jobs, st.Network.Connected, st.Network.LastError = nil, false, ""
+	u.dash.apply(st)
 }
 
 func (u *UI) setBanner(msg string) {

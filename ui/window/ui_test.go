@@ -483,3 +483,27 @@ func TestActivityCountsJobsPerMinute(t *testing.T) {
 		t.Fatalf("after a state change: %q", got)
 	}
 }
+
+// TestDashboardWhenServiceStops: the last state of a service that is gone
+// is not shown as current: "Not running", no jobs, nothing to pause.
+func TestDashboardWhenServiceStops(t *testing.T) {
+	n := startNode(t, nil)
+	u := newUI(t, n.client, TabDashboard)
+	st := n.app.State()
+	st.State, st.Network = app.PhaseWorking, app.NetworkState{Name: "dev", Connected: true}
+	st.Jobs = []app.JobState{{ID: "6345d6064036aaaa", Status: "running", StartedAt: now}}
+	u.Apply(st)
+	if u.dash.pause.Disabled() || len(u.dash.jobRows) == 0 || !u.dash.jobRows[0].id.Visible() {
+		t.Fatalf("working: pause disabled %v, job rows %d", u.dash.pause.Disabled(), len(u.dash.jobRows))
+	}
+	u.showStopped("The idlenode service is not running")
+	if !strings.HasPrefix(u.dash.status.Text, "Not running") || u.dash.reason.Text != "The idlenode service is not running" {
+		t.Errorf("status %q, reason %q", u.dash.status.Text, u.dash.reason.Text)
+	}
+	if !u.dash.pause.Disabled() || strings.Contains(u.dash.network.Text, "connected") && !strings.Contains(u.dash.network.Text, "not connected") {
+		t.Errorf("pause disabled %v, network %q", u.dash.pause.Disabled(), u.dash.network.Text)
+	}
+	if len(u.dash.jobRows) != 0 {
+		t.Errorf("%d job rows still shown", len(u.dash.jobRows))
+	}
+}
