@@ -273,24 +273,29 @@ type HistoryRow struct {
 func History(recs []localapi.TxRecord, decimals int, symbol string) []HistoryRow {
 	rows := make([]HistoryRow, 0, len(recs))
 	for _, r := range recs {
-		kind := r.Kind
-		if kind != "" {
-			kind = strings.ToUpper(kind[:1]) + kind[1:]
-		}
-		what := kind
+		what := capitalise(strings.ReplaceAll(r.Kind, "-token", ""))
 		if r.Amount != "" {
 			what += " " + format.Amount(r.Amount, decimals, symbol)
 		}
-		if r.To != "" {
+		// Only a send goes to someone; the other kinds' "to" is one of
+		// the network's contracts, and the owner is who they pay.
+		if r.To != "" && strings.HasPrefix(r.Kind, "send") {
 			what += " to " + ShortAddress(r.To)
 		}
-		status := r.Status
+		status := capitalise(r.Status)
 		if r.Error != "" {
 			status += ": " + r.Error
 		}
 		rows = append(rows, HistoryRow{When: r.Time.Local().Format("2006-01-02 15:04"), What: what, Status: status, Hash: ShortAddress(r.Hash)})
 	}
 	return rows
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // ShortAddress shortens a hex address or hash: "0x1234…abcd".

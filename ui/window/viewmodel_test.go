@@ -150,10 +150,14 @@ func TestHistory(t *testing.T) {
 	rows := History([]localapi.TxRecord{
 		{Hash: "0xabcdef0123456789abcdef", Kind: "send", Amount: "1500000000000000000", To: "0x52908400098527886E0F7030069857D2E4169EE7", Status: "confirmed", Time: now},
 		{Hash: "0x01", Kind: "claim", Status: "failed", Error: "reverted", Time: now},
+		{Hash: "0x02", Kind: "stake", Amount: "10000000000000000000", To: "0x0Aa3000000000000000000000000000000853D", Status: "pending", Time: now},
+		{Hash: "0x03", Kind: "send-token", Amount: "1", To: "0x52908400098527886E0F7030069857D2E4169EE7", Status: "confirmed", Time: now},
 	}, 18, "IDLE")
 	want := []HistoryRow{
-		{When: "2026-11-25 14:00", What: "Send 1.5 IDLE to 0x5290…9EE7", Status: "confirmed", Hash: "0xabcd…cdef"},
-		{When: "2026-11-25 14:00", What: "Claim", Status: "failed: reverted", Hash: "0x01"},
+		{When: "2026-11-25 14:00", What: "Send 1.5 IDLE to 0x5290…9EE7", Status: "Confirmed", Hash: "0xabcd…cdef"},
+		{When: "2026-11-25 14:00", What: "Claim", Status: "Failed: reverted", Hash: "0x01"},
+		{When: "2026-11-25 14:00", What: "Stake 10 IDLE", Status: "Pending", Hash: "0x02"},
+		{When: "2026-11-25 14:00", What: "Send <0.0001 IDLE to 0x5290…9EE7", Status: "Confirmed", Hash: "0x03"},
 	}
 	for i := range want {
 		if rows[i] != want[i] {
