@@ -326,7 +326,7 @@ func TestWalletFlows(t *testing.T) {
 		t.Fatalf("history %q", rows)
 	}
 	for i, w := range want {
-		if !strings.Contains(rows[i], w) || !strings.Contains(rows[i], "confirmed") {
+		if !strings.Contains(rows[i], w) || !strings.Contains(rows[i], "Confirmed") {
 			t.Errorf("history row %d = %q, want %q", i, rows[i], w)
 		}
 	}
