@@ -179,6 +179,10 @@ func (d *dashboardTab) apply(st app.State) {
 	}
 	d.gpuHist = push(d.gpuHist, []float64{gother, ours})
 	d.gpuChart.SetBars(d.gpuHist)
+	// No GPU: the line says so; an empty chart would only look broken.
+	if setVisible(d.gpuChart, len(st.GPUs) > 0) {
+		d.content.Refresh()
+	}
 
 	rows := Jobs(st, now)
 	d.showJobs(rows)

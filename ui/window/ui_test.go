@@ -507,3 +507,20 @@ func TestDashboardWhenServiceStops(t *testing.T) {
 		t.Errorf("%d job rows still shown", len(u.dash.jobRows))
 	}
 }
+
+// TestGPUChartOnlyWithGPU: no GPU, no empty chart; the line says why.
+func TestGPUChartOnlyWithGPU(t *testing.T) {
+	n := startNode(t, nil)
+	u := newUI(t, n.client, TabDashboard)
+	st := n.app.State()
+	st.GPUs, st.GPUNote = nil, "no NVIDIA GPU found (libnvidia-ml not found)"
+	u.Apply(st)
+	if u.dash.gpuChart.Visible() || u.dash.gpu.Text != "No NVIDIA GPU found (libnvidia-ml not found)" {
+		t.Errorf("no GPU: chart shown %v, line %q", u.dash.gpuChart.Visible(), u.dash.gpu.Text)
+	}
+	st.GPUs = []app.GPUState{{Index: 0, Name: "NVIDIA H100", UtilPercent: 40}}
+	u.Apply(st)
+	if !u.dash.gpuChart.Visible() {
+		t.Error("GPU chart hidden with a GPU")
+	}
+}

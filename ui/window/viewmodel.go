@@ -70,7 +70,7 @@ func Dashboard(st app.State, now time.Time) DashboardView {
 	}
 	switch {
 	case len(st.GPUs) == 0 && st.GPUNote != "":
-		v.GPU = st.GPUNote
+		v.GPU = capitalise(st.GPUNote)
 	case len(st.GPUs) == 0:
 		v.GPU = "No GPU found"
 	default:

@@ -58,7 +58,7 @@ func TestDashboard(t *testing.T) {
 	// A new node: no network, no GPU, input unknown, on battery.
 	empty := Dashboard(app.State{State: app.PhaseSetup, GPUNote: "no NVIDIA GPU found", InputMethod: "none: no X display", OnBattery: true, BatteryPercent: f64(42), TemperatureC: f64(71)}, now)
 	for got, want := range map[string]string{
-		empty.Network: "Not part of a network yet", empty.GPU: "no NVIDIA GPU found",
+		empty.Network: "Not part of a network yet", empty.GPU: "No NVIDIA GPU found",
 		empty.Input: "Keyboard and mouse: unknown (no X display)", empty.Power: "On battery, 42% · CPU 71 °C",
 		empty.EarnedToday: "0 tokens", empty.Pending: "", empty.Yield: "No stops yet", empty.JobsDone: "0 jobs done",
 		empty.Since: "",
