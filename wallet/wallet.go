@@ -348,11 +348,53 @@ func (w *Wallet) Address() common.Address { return w.addr }
 // Dir is the wallet directory.
 func (w *Wallet) Dir() string { return w.dir }
 
+// readSettingsFile reads dir's wallet.json; an unreadable or missing file
+// gives the zero settings and false.
+func readSettingsFile(dir string) (settings, bool) {
+	var s settings
+	b, err := os.ReadFile(filepath.Join(dir, SettingsFile))
+	if err != nil || json.Unmarshal(b, &s) != nil {
+		return settings{}, false
+	}
+	if s.Payout != "" && !common.IsHexAddress(s.Payout) {
+		s.Payout = ""
+	}
+	return s, true
+}
+
+// reload picks up wallet.json as another process (the CLI, the node's
+// settings) left it; the caller holds mu.
+func (w *Wallet) reload() {
+	if s, ok := readSettingsFile(w.dir); ok {
+		w.settings.Payout, w.settings.PassphraseInKeyring = s.Payout, s.PassphraseInKeyring
+	}
+}
+
+// ReadPayout reads the payout address of the wallet in dir without opening
+// its key file: ErrNoWallet if dir holds no wallet, the zero address if it
+// has no payout address.
+func ReadPayout(dir string) (common.Address, error) {
+	if _, err := os.Stat(filepath.Join(dir, KeyFile)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return common.Address{}, fmt.Errorf("read payout address in %s: %w", dir, ErrNoWallet)
+		}
+		return common.Address{}, fmt.Errorf("read payout address: %w", err)
+	}
+	s, _ := readSettingsFile(dir)
+	if s.Payout == "" {
+		return common.Address{}, nil
+	}
+	return common.HexToAddress(s.Payout), nil
+}
+
 // Payout is the receive-only address rewards are claimed to, or the zero
-// address when they go to Address.
+// address when they go to Address. It is read from wallet.json each time,
+// so a change made elsewhere (`idlenode wallet address --set-payout`, the
+// node's settings) applies to the next claim of a running node.
 func (w *Wallet) Payout() common.Address {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.reload()
 	if w.settings.Payout == "" {
 		return common.Address{}
 	}
@@ -363,6 +405,7 @@ func (w *Wallet) Payout() common.Address {
 func (w *Wallet) SetPayout(a common.Address) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.reload()
 	old := w.settings.Payout
 	if a == (common.Address{}) {
 		w.settings.Payout = ""
@@ -440,6 +483,7 @@ func (w *Wallet) RememberPassphrase(passphrase string) error {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.reload()
 	w.settings.PassphraseInKeyring = true
 	return w.saveSettings()
 }

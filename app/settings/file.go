@@ -284,12 +284,21 @@ func backupFile(path string, data []byte) (string, error) {
 
 // Store is the settings file of a running node: one owner of the current
 // value, safe for concurrent use.
+//
+// PayoutAddress is not kept in the settings file: it is a view of the
+// wallet's payout address (wallet.json in WalletDir), which claims use. A
+// value found in an older settings file is moved to the wallet (see
+// migratePayout).
 type Store struct {
-	path string
+	path      string
+	walletDir string
 
 	mu      sync.Mutex
-	cur     Settings
+	cur     Settings // PayoutAddress always empty here
 	problem Problem
+	// pending is a payout address from an older settings file not yet
+	// moved to the wallet because there is no wallet yet.
+	pending string
 }
 
 // Open loads the settings at path into a Store. A repaired file is saved
@@ -299,12 +308,14 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &Store{path: path, cur: s, problem: p}
+	st := &Store{path: path, walletDir: WalletDir(path), cur: s, problem: p, pending: strings.TrimSpace(s.PayoutAddress)}
+	st.cur.PayoutAddress = ""
 	if _, statErr := os.Stat(path); p.Message != "" || errors.Is(statErr, fs.ErrNotExist) {
-		if err := Save(path, s); err != nil {
+		if err := Save(path, st.persisted(st.cur)); err != nil {
 			return nil, err
 		}
 	}
+	st.migratePayout()
 	return st, nil
 }
 
@@ -317,6 +328,7 @@ func (st *Store) Get() Settings {
 	defer st.mu.Unlock()
 	c := st.cur
 	c.Schedule = append([]Window(nil), st.cur.Schedule...)
+	c.PayoutAddress = st.payoutView()
 	return c
 }
 
@@ -332,15 +344,27 @@ func (st *Store) Problem() Problem {
 func (st *Store) Update(fn func(*Settings) error) (Settings, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	view := func(s Settings) Settings {
+		s.PayoutAddress = st.payoutView()
+		return s
+	}
+	before := st.payoutView()
 	next := st.cur
 	next.Schedule = append([]Window(nil), st.cur.Schedule...)
+	next.PayoutAddress = before
 	if err := fn(&next); err != nil {
-		return st.cur, err
+		return view(st.cur), err
 	}
-	if err := Save(st.path, next); err != nil {
-		return st.cur, err
+	payout := strings.TrimSpace(next.PayoutAddress)
+	next.PayoutAddress = ""
+	if payout == before {
+		if err := Save(st.path, st.persisted(next)); err != nil {
+			return view(st.cur), err
+		}
+	} else if err := st.setPayout(payout, next); err != nil {
+		return view(st.cur), err
 	}
 	st.cur = next
 	st.problem = Problem{}
-	return next, nil
+	return view(next), nil
 }

@@ -41,7 +41,11 @@ type Settings struct {
 	NetworkFile    string `json:"network_file,omitempty"` // the joined network's descriptor, copied into the config dir
 	CoordinatorURL string `json:"coordinator_url,omitempty"`
 	RPCURL         string `json:"rpc_url,omitempty"`
-	PayoutAddress  string `json:"payout_address,omitempty"` // receive-only address for claims; empty: the wallet's own
+	// PayoutAddress is the receive-only address claims pay to; empty: the
+	// wallet's own. It lives in the wallet (wallet.json, which claims read)
+	// and Store shows and sets it there; the settings file keeps it only
+	// from older versions, until it is moved to the wallet.
+	PayoutAddress string `json:"payout_address,omitempty"`
 
 	// Desktop.
 	Autostart bool `json:"autostart"`
