@@ -143,10 +143,18 @@ func (f *firstRun) applyState(st app.State) {
 		f.haveBase = true
 		f.base = st.Settings
 		f.autostart.SetChecked(st.Settings.Autostart)
-		if st.Settings.Preset != "custom" {
+		if st.Settings.Preset == "custom" {
+			// Own settings: none of the presets is chosen, and Start
+			// keeps them unless the owner picks one.
+			f.preset.SetSelected("")
+			f.presetHelp.SetText("Your own settings (custom) are kept unless you pick a preset.")
+		} else {
 			f.preset.SetSelected(st.Settings.Preset)
 		}
 		f.hwInfo = f.u.opts.Hardware(context.Background(), st)
+		if f.hwInfo.Score == 0 && st.Settings.BenchmarkMiBps > 0 {
+			f.hwInfo.Score = float64(st.Settings.BenchmarkMiBps) // measured before
+		}
 		f.showHardware()
 	}
 	setText(f.what, WhatRuns(f.chosen()))

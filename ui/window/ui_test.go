@@ -359,6 +359,7 @@ func TestFirstRunCreatesWalletAndSavesChoices(t *testing.T) {
 	}
 	u.first.autostart.SetChecked(false)
 	test.Tap(u.first.finishBtn)
+	waitFor(t, "the choices saved", func() bool { return n.app.State().Settings.Preset == "gentle" })
 	got := n.app.State().Settings
 	if got.Preset != "gentle" || got.Autostart || got.IdleMinutes != 10 || got.BenchmarkMiBps != 1234 {
 		t.Fatalf("saved settings %+v", got)
@@ -522,5 +523,28 @@ func TestGPUChartOnlyWithGPU(t *testing.T) {
 	u.Apply(st)
 	if !u.dash.gpuChart.Visible() {
 		t.Error("GPU chart hidden with a GPU")
+	}
+}
+
+// TestFirstRunKeepsCustomSettings: opening the first run again on a node
+// with its own settings neither shows a preset as chosen nor overwrites
+// them on Start, and shows the benchmark measured before.
+func TestFirstRunKeepsCustomSettings(t *testing.T) {
+	n := startNode(t, newMemWallet(true))
+	s := n.app.State().Settings
+	s.Preset, s.IdleMinutes, s.BenchmarkMiBps = "custom", 1, 2898
+	if _, err := n.client.PutSettings(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "custom settings", func() bool { return n.app.State().Settings.IdleMinutes == 1 })
+	u := newUI(t, n.client, TabFirstRun)
+	u.Apply(n.app.State())
+	if u.first.preset.Selected != "" || !strings.Contains(u.first.what.Text, "after 1 min") || !strings.Contains(u.first.hw.Text, "2898") {
+		t.Fatalf("first run over custom settings: preset %q, what %q, hardware %q", u.first.preset.Selected, u.first.what.Text, u.first.hw.Text)
+	}
+	test.Tap(u.first.finishBtn)
+	time.Sleep(100 * time.Millisecond) // a wrong save would land within a tick
+	if got := n.app.State().Settings; got.Preset != "custom" || got.IdleMinutes != 1 {
+		t.Fatalf("Start changed the settings: %+v", got)
 	}
 }
