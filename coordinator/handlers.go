@@ -383,7 +383,16 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request, who common
 		jobs[i] = store.NewJob{ID: ids[i], Requester: who.Hex(), Spec: spec,
 			Cap: min(spec.Replicas+s.cfg.ExtraReplicas, protocol.MaxReplicas)}
 	}
-	if err := s.store.CreateJobs(r.Context(), jobs, now); err != nil {
+	limit, err := s.admit(r.Context(), jobs)
+	if err != nil {
+		return err
+	}
+	if err := s.store.CreateJobs(r.Context(), jobs, now, limit); err != nil {
+		var be *store.BudgetError
+		if errors.As(err, &be) {
+			s.log.Info("Jobs refused: over the reward pool", "requester", who.Hex(), "count", len(jobs), "asked", be.Asked.String(), "available", be.Available().String())
+			return s.overBudget(be, jobs)
+		}
 		return err
 	}
 	s.metrics.jobs.Add(float64(len(jobs)))

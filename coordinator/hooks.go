@@ -31,3 +31,13 @@ type StakeReader interface {
 type Slasher interface {
 	Slash(ctx context.Context, node common.Address, amount *big.Int, evidence []byte) error
 }
+
+// PoolReader reads the RewardPool that pays this coordinator's vouchers:
+// its token balance now, and the total it has paid out on claims so far.
+// Their sum is everything the pool can ever pay, and it never shrinks
+// (tokens leave the pool only through claims), so an old answer is a safe
+// lower bound. The coordinator caches answers for Config.PoolCacheTTL.
+// nil means no pool: credits are not limited by one.
+type PoolReader interface {
+	PoolFunds(ctx context.Context) (balance, claimed *big.Int, err error)
+}

@@ -53,6 +53,16 @@ type Config struct {
 	RateLimit     rate.Limit    // requests per second per client, default 50
 	RateBurst     int           // default 100
 
+	// MaxReward is the largest reward per replica a job may offer, in
+	// base units; default 1e18 (1 token); zero or less: no maximum.
+	MaxReward *big.Int
+	// Pool reads the RewardPool: a submission is refused when the most
+	// its jobs can credit, plus everything credited and the most open
+	// jobs can still credit, exceeds what the pool can pay. nil: no
+	// pool, no such limit.
+	Pool         PoolReader
+	PoolCacheTTL time.Duration // default 5 s
+
 	Vouchers      VoucherSigner // nil: vouchers off
 	Stake         StakeReader   // nil: nobody has stake
 	Slasher       Slasher       // nil: no slashing
@@ -92,6 +102,10 @@ func (c *Config) withDefaults() error {
 	def(&c.MaxJobWindow, 30*24*time.Hour)
 	def(&c.StakeCacheTTL, 5*time.Minute)
 	def(&c.PriorityDelay, 10*time.Millisecond)
+	def(&c.PoolCacheTTL, 5*time.Second)
+	if c.MaxReward == nil {
+		c.MaxReward = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
+	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = 1 << 20
 	}
@@ -153,6 +167,7 @@ type Server struct {
 	blobs   *blobStore
 	auth    *auth
 	stake   *stakeCache
+	pool    *poolCache
 	metrics *metrics
 	limits  *limiter
 	handler http.Handler
@@ -196,6 +211,7 @@ func New(cfg Config) (*Server, error) {
 		auth: &auth{key: key, ttl: cfg.TokenTTL, domain: u.Host, uri: cfg.PublicURL, chainID: cfg.ChainID,
 			now: cfg.Now, nonces: map[string]time.Time{}},
 		stake:   &stakeCache{r: cfg.Stake, ttl: cfg.StakeCacheTTL, now: cfg.Now, m: map[common.Address]stakeEntry{}},
+		pool:    &poolCache{r: cfg.Pool, ttl: cfg.PoolCacheTTL, now: cfg.Now, log: cfg.Logger},
 		limits:  newLimiter(cfg.RateLimit, cfg.RateBurst),
 		wake:    make(chan struct{}),
 		closing: make(chan struct{}),

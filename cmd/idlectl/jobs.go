@@ -151,7 +151,7 @@ func cmdSubmit(ctx context.Context, g *globals, args []string, stdout, stderr io
 	for start := 0; start < len(specs); start += protocol.MaxBatch {
 		ids, err := c.Submit(ctx, specs[start:min(start+protocol.MaxBatch, len(specs))]...)
 		if err != nil {
-			return err
+			return submitRefused(err, start)
 		}
 		for _, id := range ids {
 			fmt.Fprintln(stdout, id)
@@ -320,4 +320,24 @@ func checkModule(data []byte) error {
 		return fmt.Errorf("nodes would refuse this module: %w", err)
 	}
 	return nil
+}
+
+// submitRefused turns the coordinator's refusal of jobs for their reward
+// (over its maximum, or more than its reward pool can still cover) into
+// its message alone; submitted jobs were printed already.
+func submitRefused(err error, submitted int) error {
+	var ae *client.APIError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	switch ae.Code {
+	case "reward_too_high", "pool_insufficient", "pool_unavailable":
+	default:
+		return err
+	}
+	msg := "the coordinator refused the jobs: " + ae.Message
+	if submitted > 0 {
+		msg += fmt.Sprintf(" (the %d jobs before them were submitted)", submitted)
+	}
+	return exitError{1, msg}
 }

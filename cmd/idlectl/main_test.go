@@ -185,3 +185,16 @@ func TestMandelbrot(t *testing.T) {
 		t.Fatal("centre of the cardioid is not black")
 	}
 }
+
+// TestSubmitRewardRefused: a reward the coordinator refuses ends submit
+// with the coordinator's reason, and no job.
+func TestSubmitRewardRefused(t *testing.T) {
+	_, dir := startCoordinator(t)
+	mod := filepath.Join(t.TempDir(), "m.wasm")
+	_ = os.WriteFile(mod, []byte("\x00asm\x01\x00\x00\x00"), 0o600)
+	code, out, errs := run(t, "--network", filepath.Join(dir, "network.json"), "submit", "--module", mod,
+		"--reward", "99999999999999999999999999999999999999999")
+	if code != 1 || out != "" || !strings.Contains(errs, "idlectl submit: the coordinator refused the jobs: jobs[0]: reward_per_replica 99999999999999999999999999999999999999999 is over this coordinator's maximum of 1000000000000000000 base units per replica") {
+		t.Fatalf("submit: %d %q %q", code, out, errs)
+	}
+}

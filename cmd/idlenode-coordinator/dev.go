@@ -11,6 +11,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/idlenode/idlenode/contracts"
 	"github.com/idlenode/idlenode/coordinator"
 	"github.com/idlenode/idlenode/devnet"
 	"github.com/idlenode/idlenode/protocol"
@@ -29,6 +30,7 @@ func startDev(ctx context.Context, listen string, cfg *coordinator.Config, log *
 	cfg.Stake = chain
 	cfg.Slasher = chain
 	a := chain.Addresses()
+	cfg.Pool = contracts.NewPoolReader(chain.Client(), a.Token, a.RewardPool)
 	log.Info("Dev chain started", "rpc", chain.RPCURL(), "chainID", chain.ChainID(), "token", a.Token.Hex(),
 		"staking", a.Staking.Hex(), "rewardPool", a.RewardPool.Hex())
 	return chain, nil

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
 	"net/url"
 	"os"
 	"os/signal"
@@ -108,6 +109,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	chainListen := fs.String("chain-listen", "127.0.0.1:0", "with --dev: the dev chain's JSON-RPC address")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	rateLimit := fs.Float64("rate-limit", 50, "requests per second per client (address, or IP before sign-in)")
+	maxReward := fs.String("max-reward", "1000000000000000000", "largest reward per replica a job may offer, in base units (0: no maximum; the reward pool still bounds every submission)")
 	pgDSN := fs.String("postgres", "", "PostgreSQL DSN: keep the state there instead of DIR/coordinator.db (several coordinators may share it; blobs over 256 KiB stay in DIR)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -116,6 +118,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "serve: --data DIR is required")
 		fs.Usage()
 		return errUsage
+	}
+	maxRewardV, ok := new(big.Int).SetString(*maxReward, 10)
+	if !ok || maxRewardV.Sign() < 0 {
+		return fmt.Errorf("--max-reward %q: want a non-negative integer in base units", *maxReward)
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -144,7 +150,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	cfg := coordinator.Config{Store: st, DataDir: *data, Logger: log, Addr: *listen,
 		PublicURL: *public, ChainID: *chainID, LeaseTTL: *leaseTTL, RelaxedSync: strings.EqualFold(*sync, "NORMAL"),
-		RateLimit: rate.Limit(*rateLimit), RateBurst: max(int(2**rateLimit), 1)}
+		RateLimit: rate.Limit(*rateLimit), RateBurst: max(int(2**rateLimit), 1), MaxReward: maxRewardV}
 	network := protocol.Network{Name: *name, CoordinatorURL: *public, ChainID: *chainID}
 	if *withDev {
 		chain, err := startDev(ctx, *chainListen, &cfg, log)

@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"time"
 
@@ -22,7 +23,53 @@ var (
 	ErrConflict  = errors.New("conflicting result for this lease")
 	ErrDuplicate = errors.New("duplicate id")
 	ErrTooLarge  = errors.New("output over the job's limit")
+	// ErrOverBudget: CreateJobs would promise more than its limit; the
+	// error is a *BudgetError.
+	ErrOverBudget = errors.New("over budget")
 )
+
+// MaxBonusBP is the largest reward bonus a credit can carry, in basis
+// points (stake tier 5: +25%).
+const MaxBonusBP = 2500
+
+// WorstCase is the most a job can ever credit: every replica it may
+// issue (cap) accepted, each with the largest bonus. Credits are
+// rounded down one by one, so cap × CreditAmount(reward, MaxBonusBP)
+// bounds their sum exactly.
+func WorstCase(reward *big.Int, cap int) *big.Int {
+	return new(big.Int).Mul(CreditAmount(reward, MaxBonusBP), big.NewInt(int64(cap)))
+}
+
+// Commitments is what the ledger has promised, in base units.
+type Commitments struct {
+	Credited *big.Int // every credit ever written
+	Reserved *big.Int // the Reserve of every open job
+}
+
+// Total is Credited + Reserved.
+func (c Commitments) Total() *big.Int { return new(big.Int).Add(c.Credited, c.Reserved) }
+
+// BudgetError is CreateJobs' refusal: Committed (everything credited
+// plus the reserve of open jobs) + Asked would exceed Limit.
+type BudgetError struct {
+	Limit, Committed, Asked *big.Int
+}
+
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("jobs need up to %s, but only %s of %s is not yet committed", e.Asked, e.Available(), e.Limit)
+}
+
+// Unwrap makes errors.Is(err, ErrOverBudget) true.
+func (e *BudgetError) Unwrap() error { return ErrOverBudget }
+
+// Available is Limit − Committed, at least 0.
+func (e *BudgetError) Available() *big.Int {
+	v := new(big.Int).Sub(e.Limit, e.Committed)
+	if v.Sign() < 0 {
+		v.SetInt64(0)
+	}
+	return v
+}
 
 // NewJob is a job to create. IDs are chosen by the caller.
 type NewJob struct {
@@ -30,6 +77,10 @@ type NewJob struct {
 	Requester string // 0x-hex address, checksummed
 	Spec      protocol.JobSpec
 	Cap       int // most replicas ever issued before the job fails
+	// Reserve is what the job may still credit while it is open, usually
+	// WorstCase(reward, Cap); nil is 0. It counts in Commitments until
+	// the job settles or fails.
+	Reserve *big.Int
 }
 
 // Job is a job's row.
@@ -148,7 +199,16 @@ type Stats struct {
 // concurrent use; every method is atomic and durable on success. Addresses
 // are compared as given: callers pass checksummed 0x-hex.
 type Store interface {
-	CreateJobs(ctx context.Context, jobs []NewJob, now time.Time) error
+	// CreateJobs creates jobs atomically. With a non-nil limit it
+	// refuses them all with a *BudgetError (ErrOverBudget) when the
+	// Commitments' Total plus their Reserves would exceed limit; the
+	// check and the insert are one unit, also across coordinators
+	// sharing a database.
+	CreateJobs(ctx context.Context, jobs []NewJob, now time.Time, limit *big.Int) error
+	// Commitments sums the ledger and the reserves of open jobs. A job's
+	// reserve is released when it settles (its credits take its place)
+	// or fails.
+	Commitments(ctx context.Context) (Commitments, error)
 	Job(ctx context.Context, id string) (Job, error)
 	// Lease hands out at most q.Max replicas of open jobs that still need
 	// one, never two replicas of one job to the same node.

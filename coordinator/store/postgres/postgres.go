@@ -61,6 +61,7 @@ var Dialect = sqlstore.Dialect{
 		return errors.As(err, &pe) && pe.Code == "23505"
 	},
 	LockSuffix: "FOR UPDATE OF jobs SKIP LOCKED",
+	RowLock:    "FOR UPDATE",
 }
 
 // bind rewrites ? placeholders as $1, $2, ... (no query has a literal ?).
@@ -143,4 +144,5 @@ var migrations = []string{
 	`ALTER TABLE jobs ADD COLUMN out_bytes BIGINT NOT NULL DEFAULT 0;`,
 	sqlstore.MigrationLeaseSuspended,
 	sqlstore.MigrationJobProfile,
+	sqlstore.MigrationLedgerTotals,
 }

@@ -173,7 +173,7 @@ func TestTwoCoordinators(t *testing.T) {
 	for i := range 40 {
 		jobs = append(jobs, store.NewJob{ID: fmt.Sprintf("job%02d", i), Requester: "0xR", Cap: 4, Spec: storetestSpec(now)})
 	}
-	if err := a.CreateJobs(ctx, jobs, now); err != nil {
+	if err := a.CreateJobs(ctx, jobs, now, nil); err != nil {
 		t.Fatal(err)
 	}
 	var seq atomic.Int64

@@ -132,4 +132,5 @@ var migrations = []string{
 	`ALTER TABLE jobs ADD COLUMN out_bytes INTEGER NOT NULL DEFAULT 0;`,
 	sqlstore.MigrationLeaseSuspended,
 	sqlstore.MigrationJobProfile,
+	sqlstore.MigrationLedgerTotals,
 }

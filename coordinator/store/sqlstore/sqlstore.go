@@ -111,6 +111,10 @@ type Dialect struct {
 	// LockSuffix ends the query that picks jobs to lease, e.g. "FOR UPDATE
 	// SKIP LOCKED" where several coordinators share the database.
 	LockSuffix string
+	// RowLock ends a SELECT of a row the unit then updates, e.g. "FOR
+	// UPDATE" where several coordinators share the database; "" where
+	// one writer serialises every unit (SQLite).
+	RowLock string
 }
 
 // MigrationLeaseSuspended records each lease's replica state (1:
@@ -121,6 +125,13 @@ const MigrationLeaseSuspended = `ALTER TABLE leases ADD COLUMN suspended INTEGER
 // MigrationJobProfile records the sandbox profile that holds each job's
 // replicas (empty for none yet); every dialect appends it.
 const MigrationJobProfile = `ALTER TABLE jobs ADD COLUMN profile TEXT NOT NULL DEFAULT '';`
+
+// MigrationLedgerTotals keeps each job's reserve (the most it may still
+// credit while open) and one row of running totals: every credit ever
+// written and the reserves of open jobs. Amounts are decimal text. New
+// fills the row from the existing data the first time.
+const MigrationLedgerTotals = `ALTER TABLE jobs ADD COLUMN reserve TEXT NOT NULL DEFAULT '0';
+	CREATE TABLE ledger_totals (id INTEGER PRIMARY KEY, credited TEXT NOT NULL, reserved TEXT NOT NULL);`
 
 // New wraps a write pool (it is limited to one connection) and a read
 // pool, runs the migrations, and starts the writer.
@@ -137,6 +148,10 @@ func New(ctx context.Context, w, r *sql.DB, d Dialect) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if err := s.tx(ctx, func(tx wtx) error { return ensureTotals(ctx, tx) }); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("ledger totals: %w", err)
 	}
 	return s, nil
 }
@@ -299,18 +314,161 @@ func fromMS(v int64) time.Time {
 	return time.UnixMilli(v).UTC()
 }
 
+// ensureTotals writes the ledger_totals row from the data when there is
+// none (a database from before MigrationLedgerTotals): the sum of the
+// credits, and the worst case of each open job as its reserve.
+func ensureTotals(ctx context.Context, tx wtx) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ledger_totals`).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	credited := new(big.Int)
+	rows, err := tx.QueryContext(ctx, `SELECT amount FROM credits`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			rows.Close()
+			return err
+		}
+		v, ok := new(big.Int).SetString(a, 10)
+		if !ok {
+			rows.Close()
+			return fmt.Errorf("stored credit %q is not an integer", a)
+		}
+		credited.Add(credited, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	type open struct {
+		id, reward string
+		cap        int
+	}
+	var jobs []open
+	rows, err = tx.QueryContext(ctx, `SELECT id, reward, cap FROM jobs WHERE state = 'open'`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var j open
+		if err := rows.Scan(&j.id, &j.reward, &j.cap); err != nil {
+			rows.Close()
+			return err
+		}
+		jobs = append(jobs, j)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	reserved := new(big.Int)
+	for _, j := range jobs {
+		reward, ok := new(big.Int).SetString(j.reward, 10)
+		if !ok {
+			return fmt.Errorf("stored reward of %s is not an integer", j.id)
+		}
+		w := store.WorstCase(reward, j.cap)
+		reserved.Add(reserved, w)
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET reserve = ? WHERE id = ?`, w.String(), j.id); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO ledger_totals (id, credited, reserved) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		credited.String(), reserved.String())
+	return err
+}
+
+// loadTotals reads the ledger_totals row for an update in the same unit
+// (locked where several writers share the database).
+func (s *Store) loadTotals(ctx context.Context, tx wtx) (store.Commitments, error) {
+	var cs, rs string
+	if err := tx.QueryRowContext(ctx, `SELECT credited, reserved FROM ledger_totals WHERE id = 1 `+s.d.RowLock).Scan(&cs, &rs); err != nil {
+		return store.Commitments{}, fmt.Errorf("ledger totals: %w", err)
+	}
+	return parseTotals(cs, rs)
+}
+
+func parseTotals(cs, rs string) (store.Commitments, error) {
+	c, ok1 := new(big.Int).SetString(cs, 10)
+	r, ok2 := new(big.Int).SetString(rs, 10)
+	if !ok1 || !ok2 {
+		return store.Commitments{}, fmt.Errorf("ledger totals %q, %q are not integers", cs, rs)
+	}
+	return store.Commitments{Credited: c, Reserved: r}, nil
+}
+
+// addTotals adds to the running totals; nil adds nothing.
+func (s *Store) addTotals(ctx context.Context, tx wtx, credited, reserved *big.Int) error {
+	if (credited == nil || credited.Sign() == 0) && (reserved == nil || reserved.Sign() == 0) {
+		return nil
+	}
+	t, err := s.loadTotals(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if credited != nil {
+		t.Credited.Add(t.Credited, credited)
+	}
+	if reserved != nil {
+		t.Reserved.Add(t.Reserved, reserved)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE ledger_totals SET credited = ?, reserved = ? WHERE id = 1`, t.Credited.String(), t.Reserved.String())
+	return err
+}
+
+// Commitments implements store.Store.
+func (s *Store) Commitments(ctx context.Context) (store.Commitments, error) {
+	var cs, rs string
+	err := s.r.QueryRowContext(ctx, `SELECT credited, reserved FROM ledger_totals WHERE id = 1`).Scan(&cs, &rs)
+	if err != nil {
+		return store.Commitments{}, fmt.Errorf("commitments: %w", err)
+	}
+	return parseTotals(cs, rs)
+}
+
 // CreateJobs implements store.Store.
-func (s *Store) CreateJobs(ctx context.Context, jobs []store.NewJob, now time.Time) error {
+func (s *Store) CreateJobs(ctx context.Context, jobs []store.NewJob, now time.Time, limit *big.Int) error {
 	err := s.tx(ctx, func(tx wtx) error {
+		asked := new(big.Int)
 		for _, j := range jobs {
+			if j.Reserve != nil && j.Reserve.Sign() > 0 {
+				asked.Add(asked, j.Reserve)
+			}
+		}
+		if limit != nil || asked.Sign() > 0 {
+			t, err := s.loadTotals(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if limit != nil {
+				if c := t.Total(); new(big.Int).Add(c, asked).Cmp(limit) > 0 {
+					return &store.BudgetError{Limit: new(big.Int).Set(limit), Committed: c, Asked: asked}
+				}
+			}
+			if asked.Sign() > 0 {
+				t.Reserved.Add(t.Reserved, asked)
+				if _, err := tx.ExecContext(ctx, `UPDATE ledger_totals SET reserved = ? WHERE id = 1`, t.Reserved.String()); err != nil {
+					return err
+				}
+			}
+		}
+		for _, j := range jobs {
+			reserve := "0"
+			if j.Reserve != nil && j.Reserve.Sign() > 0 {
+				reserve = j.Reserve.String()
+			}
 			spec, err := json.Marshal(j.Spec)
 			if err != nil {
 				return err
 			}
 			cp := max(j.Cap, j.Spec.Replicas)
-			if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, requester, spec, reward, mem_bytes, out_bytes, replicas, target, cap, deadline, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, j.ID, j.Requester, string(spec), j.Spec.RewardPerReplica, j.Spec.Limits.MemoryBytes,
-				j.Spec.Limits.OutputBytes, j.Spec.Replicas, j.Spec.Replicas, cp, ms(j.Spec.Deadline), ms(now)); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, requester, spec, reward, mem_bytes, out_bytes, replicas, target, cap, deadline, created_at, reserve)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, j.ID, j.Requester, string(spec), j.Spec.RewardPerReplica, j.Spec.Limits.MemoryBytes,
+				j.Spec.Limits.OutputBytes, j.Spec.Replicas, j.Spec.Replicas, cp, ms(j.Spec.Deadline), ms(now), reserve); err != nil {
 				if s.d.IsUnique(err) {
 					return fmt.Errorf("job %s: %w", j.ID, store.ErrDuplicate)
 				}
@@ -381,13 +539,33 @@ func expireTx(ctx context.Context, tx wtx, now time.Time) (store.ExpireStats, er
 		}
 	}
 	st.Leases = len(ids)
-	res, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', error = 'deadline passed before a quorum', done_at = ?
-		WHERE state = 'open' AND deadline <= ?`, ms(now), ms(now))
+	rows, err = tx.QueryContext(ctx, `UPDATE jobs SET state = 'failed', error = 'deadline passed before a quorum', done_at = ?
+		WHERE state = 'open' AND deadline <= ? RETURNING reserve`, ms(now), ms(now))
 	if err != nil {
 		return st, err
 	}
-	n, _ := res.RowsAffected()
-	st.Jobs = int(n)
+	released := new(big.Int)
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			rows.Close()
+			return st, err
+		}
+		v, ok := new(big.Int).SetString(r, 10)
+		if !ok {
+			rows.Close()
+			return st, fmt.Errorf("stored reserve %q is not an integer", r)
+		}
+		released.Sub(released, v)
+		st.Jobs++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return st, err
+	}
+	if released.Sign() != 0 {
+		return st, tx.s.addTotals(ctx, tx, nil, released)
+	}
 	return st, nil
 }
 
@@ -606,11 +784,11 @@ func (s *Store) Report(ctx context.Context, r store.Report) (store.Outcome, erro
 			// trusted node alone).
 			return fmt.Errorf("lease %s is %s: %w", r.LeaseID, state, store.ErrLeaseGone)
 		}
-		var reward, jobState string
+		var reward, reserve, jobState string
 		var target, cp, active, results int
 		var outMax int64
-		if err := tx.QueryRowContext(ctx, `SELECT reward, state, target, cap, active, results, out_bytes FROM jobs WHERE id = ?`, job).
-			Scan(&reward, &jobState, &target, &cp, &active, &results, &outMax); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT reward, reserve, state, target, cap, active, results, out_bytes FROM jobs WHERE id = ?`, job).
+			Scan(&reward, &reserve, &jobState, &target, &cp, &active, &results, &outMax); err != nil {
 			return err
 		}
 		if outMax > 0 && r.OutputBytes > outMax {
@@ -637,7 +815,7 @@ func (s *Store) Report(ctx context.Context, r store.Report) (store.Outcome, erro
 		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET active = ?, results = ? WHERE id = ?`, active, results, job); err != nil {
 			return err
 		}
-		return settle(ctx, tx, job, reward, target, cp, active, r, &out)
+		return s.settle(ctx, tx, job, reward, reserve, target, cp, active, r, &out)
 	})
 	if err != nil {
 		return out, fmt.Errorf("report result: %w", err)
@@ -645,7 +823,14 @@ func (s *Store) Report(ctx context.Context, r store.Report) (store.Outcome, erro
 	return out, nil
 }
 
-func settle(ctx context.Context, tx wtx, job, rewardS string, target, cp, active int, r store.Report, out *store.Outcome) error {
+// settle applies the quorum rule after a result; a job that settles or
+// fails releases its reserve from the ledger totals, and its credits take
+// its place.
+func (s *Store) settle(ctx context.Context, tx wtx, job, rewardS, reserveS string, target, cp, active int, r store.Report, out *store.Outcome) error {
+	reserve, ok := new(big.Int).SetString(reserveS, 10)
+	if !ok {
+		return fmt.Errorf("stored reserve of %s is not an integer", job)
+	}
 	type res struct {
 		lease, node, hash string
 		bonus             int64
@@ -677,6 +862,7 @@ func settle(ctx context.Context, tx wtx, job, rewardS string, target, cp, active
 		}
 		out.Settled, out.AcceptedHash, out.JobState = true, d.Hash, protocol.JobDone
 		out.Credited = map[string]*big.Int{}
+		credited := new(big.Int)
 		day := r.Now
 		for _, x := range all {
 			v := protocol.VerdictRejected
@@ -687,6 +873,7 @@ func settle(ctx context.Context, tx wtx, job, rewardS string, target, cp, active
 					return err
 				}
 				out.Credited[x.node] = amt
+				credited.Add(credited, amt)
 				if err := bump(ctx, tx, x.node, "valid"); err != nil {
 					return err
 				}
@@ -703,8 +890,10 @@ func settle(ctx context.Context, tx wtx, job, rewardS string, target, cp, active
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', output_hash = ?, done_at = ? WHERE id = ?`, d.Hash, ms(r.Now), job)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'done', output_hash = ?, done_at = ? WHERE id = ?`, d.Hash, ms(r.Now), job); err != nil {
+			return err
+		}
+		return s.addTotals(ctx, tx, credited, reserve.Neg(reserve))
 	case d.MoreTarget > 0:
 		out.MoreReplicas = true
 		_, err = tx.ExecContext(ctx, `UPDATE jobs SET target = ? WHERE id = ?`, d.MoreTarget, job)
@@ -714,9 +903,11 @@ func settle(ctx context.Context, tx wtx, job, rewardS string, target, cp, active
 		if _, err := tx.ExecContext(ctx, `UPDATE results SET verdict = 'failed' WHERE job_id = ? AND verdict = 'pending'`, job); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', error = ?, done_at = ? WHERE id = ?`,
-			fmt.Sprintf("no majority among %d replicas", len(all)), ms(r.Now), job)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'failed', error = ?, done_at = ? WHERE id = ?`,
+			fmt.Sprintf("no majority among %d replicas", len(all)), ms(r.Now), job); err != nil {
+			return err
+		}
+		return s.addTotals(ctx, tx, nil, reserve.Neg(reserve))
 	}
 	return nil
 }

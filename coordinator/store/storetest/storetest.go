@@ -41,6 +41,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Meta", testMeta},
 		{"Blobs", testBlobs},
 		{"ConcurrentUnitsIsolated", testConcurrent},
+		{"CommitmentsWithinLimit", testCommitments},
+		{"CommitmentsConcurrentLimit", testCommitmentsConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -79,7 +81,7 @@ func create(t *testing.T, s store.Store, n, replicas, cap int) []string {
 		ids = append(ids, id)
 		jobs = append(jobs, store.NewJob{ID: id, Requester: "0xReq", Spec: spec(replicas), Cap: cap})
 	}
-	if err := s.CreateJobs(context.Background(), jobs, t0); err != nil {
+	if err := s.CreateJobs(context.Background(), jobs, t0, nil); err != nil {
 		t.Fatalf("CreateJobs: %v", err)
 	}
 	return ids
@@ -124,7 +126,7 @@ func testCreateAndGet(t *testing.T, s store.Store) {
 	if _, err := s.Job(context.Background(), "nope"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("missing job: err = %v, want ErrNotFound", err)
 	}
-	err = s.CreateJobs(context.Background(), []store.NewJob{{ID: ids[0], Requester: "0xReq", Spec: spec(2), Cap: 4}}, t0)
+	err = s.CreateJobs(context.Background(), []store.NewJob{{ID: ids[0], Requester: "0xReq", Spec: spec(2), Cap: 4}}, t0, nil)
 	if !errors.Is(err, store.ErrDuplicate) {
 		t.Fatalf("duplicate id: err = %v, want ErrDuplicate", err)
 	}
@@ -551,7 +553,7 @@ func testConcurrent(t *testing.T, s store.Store) {
 			if i%2 == 1 {
 				id = ids[0] // duplicate: must fail alone
 			}
-			errs[i] = s.CreateJobs(ctx, []store.NewJob{{ID: id, Requester: "0xReq", Spec: spec(2), Cap: 4}}, t0)
+			errs[i] = s.CreateJobs(ctx, []store.NewJob{{ID: id, Requester: "0xReq", Spec: spec(2), Cap: 4}}, t0, nil)
 		})
 	}
 	wg.Wait()
@@ -570,10 +572,134 @@ func testConcurrent(t *testing.T, s store.Store) {
 	// A canceled caller gets an error and writes nothing.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if err := s.CreateJobs(cctx, []store.NewJob{{ID: newID(), Requester: "0xReq", Spec: spec(2), Cap: 4}}, t0); err == nil {
+	if err := s.CreateJobs(cctx, []store.NewJob{{ID: newID(), Requester: "0xReq", Spec: spec(2), Cap: 4}}, t0, nil); err == nil {
 		t.Fatal("canceled create succeeded")
 	}
 	if st, _ := s.Stats(ctx); st.Open != 21 {
 		t.Fatalf("open jobs = %d after a canceled create", st.Open)
+	}
+}
+
+func commitments(t *testing.T, s store.Store) (credited, reserved string) {
+	t.Helper()
+	c, err := s.Commitments(context.Background())
+	if err != nil {
+		t.Fatalf("Commitments: %v", err)
+	}
+	return c.Credited.String(), c.Reserved.String()
+}
+
+func reserved(reward int64, replicas, cap int) store.NewJob {
+	sp := spec(replicas)
+	sp.RewardPerReplica = fmt.Sprint(reward)
+	return store.NewJob{ID: newID(), Requester: "0xReq", Spec: sp, Cap: cap, Reserve: store.WorstCase(big.NewInt(reward), cap)}
+}
+
+// testCommitments: a job reserves its worst case while open; a limit
+// refuses jobs that would commit more; settling swaps the reserve for
+// the credits, failing releases it.
+func testCommitments(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if c, r := commitments(t, s); c != "0" || r != "0" {
+		t.Fatalf("empty store commits %s + %s", c, r)
+	}
+	if w := store.WorstCase(big.NewInt(1000), 4); w.String() != "5000" {
+		t.Fatalf("WorstCase(1000, 4) = %s, want 5000", w)
+	}
+	a := reserved(1000, 2, 4) // 5000
+	if err := s.CreateJobs(ctx, []store.NewJob{a}, t0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if c, r := commitments(t, s); c != "0" || r != "5000" {
+		t.Fatalf("after one job: %s + %s, want 0 + 5000", c, r)
+	}
+	b, d := reserved(1000, 2, 4), reserved(1, 1, 1)
+	err := s.CreateJobs(ctx, []store.NewJob{d, b}, t0, big.NewInt(9999))
+	var be *store.BudgetError
+	if !errors.Is(err, store.ErrOverBudget) || !errors.As(err, &be) {
+		t.Fatalf("over the limit: err = %v, want a BudgetError", err)
+	}
+	if be.Available().String() != "4999" || be.Asked.String() != "5001" || be.Committed.String() != "5000" {
+		t.Fatalf("BudgetError = %+v (available %s)", be, be.Available())
+	}
+	if _, err := s.Job(ctx, d.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a refused batch left job %s: %v", d.ID, err)
+	}
+	if c, r := commitments(t, s); c != "0" || r != "5000" {
+		t.Fatalf("after a refusal: %s + %s, want 0 + 5000", c, r)
+	}
+	if err := s.CreateJobs(ctx, []store.NewJob{b}, t0, big.NewInt(10000)); err != nil {
+		t.Fatalf("exactly at the limit: %v", err)
+	}
+	// Settle a: A with the top bonus, B without: 1250 + 1000 credited.
+	la, lb := lease(t, s, "A", 1, t0), lease(t, s, "B", 1, t0)
+	if la[0].JobID != a.ID || lb[0].JobID != a.ID {
+		t.Fatalf("leased %s and %s, want %s", la[0].JobID, lb[0].JobID, a.ID)
+	}
+	if _, err := s.Report(ctx, store.Report{LeaseID: la[0].ID, Node: "A", OutputHash: hash("o"), BonusBP: 2500, Now: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if c, r := commitments(t, s); c != "0" || r != "10000" {
+		t.Fatalf("one result in: %s + %s, want 0 + 10000", c, r)
+	}
+	report(t, s, lb[0], "o")
+	report(t, s, lb[0], "o") // a replay changes nothing
+	if c, r := commitments(t, s); c != "2250" || r != "5000" {
+		t.Fatalf("after settling: %s + %s, want 2250 + 5000", c, r)
+	}
+	// A job that fails without a majority releases its reserve.
+	f := reserved(100, 2, 3) // 375
+	if err := s.CreateJobs(ctx, []store.NewJob{f}, t0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if l := append(lease(t, s, "A", 1, t0), lease(t, s, "B", 1, t0)...); len(l) != 2 || l[0].JobID != b.ID || l[1].JobID != b.ID {
+		t.Fatalf("b's replicas: %+v", l)
+	}
+	for i, out := range []string{"x", "y", "z"} {
+		l := lease(t, s, fmt.Sprint("F", i), 1, t0)
+		if len(l) != 1 || l[0].JobID != f.ID {
+			t.Fatalf("lease %d = %+v", i, l)
+		}
+		report(t, s, l[0], out)
+	}
+	if c, r := commitments(t, s); c != "2250" || r != "5000" {
+		t.Fatalf("after a failure: %s + %s, want 2250 + 5000", c, r)
+	}
+	// b passes its deadline: its reserve is released.
+	if st, err := s.Expire(ctx, t0.Add(2*time.Hour)); err != nil || st.Jobs != 1 {
+		t.Fatalf("Expire = %+v, %v", st, err)
+	}
+	if c, r := commitments(t, s); c != "2250" || r != "0" {
+		t.Fatalf("after the deadline: %s + %s, want 2250 + 0", c, r)
+	}
+}
+
+// testCommitmentsConcurrent: concurrent submissions never commit past the
+// limit together.
+func testCommitmentsConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const n = 12
+	limit := store.WorstCase(big.NewInt(1000), 4)
+	limit.Mul(limit, big.NewInt(5))
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { errs[i] = s.CreateJobs(ctx, []store.NewJob{reserved(1000, 2, 4)}, t0, limit) })
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, store.ErrOverBudget):
+			t.Fatalf("CreateJobs: %v", err)
+		}
+	}
+	if ok != 5 {
+		t.Fatalf("%d of %d jobs admitted under a limit for 5", ok, n)
+	}
+	if _, r := commitments(t, s); r != limit.String() {
+		t.Fatalf("reserved %s, want %s", r, limit)
 	}
 }
