@@ -151,6 +151,7 @@ func (a *App) Run(ctx context.Context) error {
 			}
 			return nil
 		case <-slow.C:
+			a.reloadSettings()
 			a.full(ctx)
 		case <-a.kick:
 			a.mu.Lock()
@@ -396,6 +397,21 @@ func (a *App) UpdateSettings(fn func(*settings.Settings) error) (settings.Settin
 	a.log.Info("Settings changed", "preset", s.Preset)
 	a.kickNow()
 	return s, nil
+}
+
+// reloadSettings takes an edit of the settings file made by hand while
+// the node runs; a bad edit is set aside and shown as the settings
+// problem, as at start.
+func (a *App) reloadSettings() {
+	changed, err := a.d.Settings.Reload()
+	switch {
+	case err != nil:
+		a.log.Warn("Settings file changed but could not be read", "err", err)
+	case changed && a.d.Settings.Problem().Message != "":
+		a.log.Warn("Settings file changed: " + a.d.Settings.Problem().Message)
+	case changed:
+		a.log.Info("Settings file changed: reloaded", "preset", a.d.Settings.Get().Preset)
+	}
 }
 
 // Quit stops Run, as the tray's Quit does.

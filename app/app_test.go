@@ -3,8 +3,10 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -297,3 +299,31 @@ func BenchmarkInputToStop(b *testing.B) {
 }
 
 func idleCPU(other float64) idle.CPUSample { return idle.CPUSample{OtherPercent: other, Cores: 2} }
+
+// The running node takes an edit of its settings file by hand, and sets a
+// broken one aside with the problem shown.
+func TestRunningNodeTakesSettingsEdits(t *testing.T) {
+	f := newFixture(t, true)
+	f.run(t)
+	s := settings.Default()
+	s.Preset, s.IdleMinutes = "custom", 7
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.WriteFile(f.paths.Settings(), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Chtimes(f.paths.Settings(), later, later)
+	waitFor(t, "the edit taken", func() bool { return f.app.State().Settings.IdleMinutes == 7 })
+
+	if err := os.WriteFile(f.paths.Settings(), []byte("garbage{{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Chtimes(f.paths.Settings(), later.Add(time.Minute), later.Add(time.Minute))
+	waitFor(t, "the broken edit set aside", func() bool {
+		st := f.app.State()
+		return strings.Contains(st.SettingsProblem, "kept as") && st.Settings.IdleMinutes == settings.Default().IdleMinutes
+	})
+}

@@ -299,6 +299,64 @@ type Store struct {
 	// pending is a payout address from an older settings file not yet
 	// moved to the wallet because there is no wallet yet.
 	pending string
+	// seen is the file as last loaded or saved here: a file that differs
+	// was edited by someone else (Reload).
+	seen fileStamp
+}
+
+// fileStamp tells whether a file changed: its modification time and size.
+type fileStamp struct {
+	mod  time.Time
+	size int64
+	ok   bool
+}
+
+func stampOf(path string) fileStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	return fileStamp{mod: fi.ModTime(), size: fi.Size(), ok: true}
+}
+
+// save writes s to the file and remembers the result as seen. The caller
+// holds mu, or the Store is not shared yet.
+func (st *Store) save(s Settings) error {
+	if err := Save(st.path, s); err != nil {
+		return err
+	}
+	st.seen = stampOf(st.path)
+	return nil
+}
+
+// Reload reads the file again when it changed since this Store last read
+// or wrote it: an owner's edit by hand while the node runs. It applies as
+// at Open: a valid file is taken; a bad one is kept beside as a backup,
+// the defaults (or the valid rest) are used and saved, and Problem says
+// so. It reports whether the settings were reloaded. A file that vanished
+// is left alone: the current settings stay and are saved at the next
+// change.
+func (st *Store) Reload() (bool, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	now := stampOf(st.path)
+	if !now.ok || now == st.seen {
+		return false, nil
+	}
+	s, p, err := Load(st.path)
+	if err != nil {
+		return false, err
+	}
+	st.cur, st.problem, st.pending = s, p, strings.TrimSpace(s.PayoutAddress)
+	st.cur.PayoutAddress = ""
+	st.seen = now
+	if p.Message != "" {
+		if err := st.save(st.persisted(st.cur)); err != nil {
+			return true, err
+		}
+	}
+	st.migratePayout()
+	return true, nil
 }
 
 // Open loads the settings at path into a Store. A repaired file is saved
@@ -310,8 +368,9 @@ func Open(path string) (*Store, error) {
 	}
 	st := &Store{path: path, walletDir: WalletDir(path), cur: s, problem: p, pending: strings.TrimSpace(s.PayoutAddress)}
 	st.cur.PayoutAddress = ""
+	st.seen = stampOf(path)
 	if _, statErr := os.Stat(path); p.Message != "" || errors.Is(statErr, fs.ErrNotExist) {
-		if err := Save(path, st.persisted(st.cur)); err != nil {
+		if err := st.save(st.persisted(st.cur)); err != nil {
 			return nil, err
 		}
 	}
@@ -358,7 +417,7 @@ func (st *Store) Update(fn func(*Settings) error) (Settings, error) {
 	payout := strings.TrimSpace(next.PayoutAddress)
 	next.PayoutAddress = ""
 	if payout == before {
-		if err := Save(st.path, st.persisted(next)); err != nil {
+		if err := st.save(st.persisted(next)); err != nil {
 			return view(st.cur), err
 		}
 	} else if err := st.setPayout(payout, next); err != nil {

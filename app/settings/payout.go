@@ -79,7 +79,7 @@ func (st *Store) migratePayout() {
 		}
 		st.problem.Message += note
 	}
-	_ = Save(st.path, st.persisted(st.cur)) // else moved again next time, to the same effect
+	_ = st.save(st.persisted(st.cur)) // else moved again next time, to the same effect
 }
 
 // setPayout saves next (without a payout address) and sets the wallet's
@@ -99,7 +99,7 @@ func (st *Store) setPayout(v string, next Settings) error {
 		// Clearing an older file's value before there is a wallet.
 		pending := st.pending
 		st.pending = ""
-		if err := Save(st.path, st.persisted(next)); err != nil {
+		if err := st.save(st.persisted(next)); err != nil {
 			st.pending = pending
 			return err
 		}
@@ -113,13 +113,13 @@ func (st *Store) setPayout(v string, next Settings) error {
 	}
 	pending := st.pending
 	st.pending = ""
-	if err := Save(st.path, st.persisted(next)); err != nil {
+	if err := st.save(st.persisted(next)); err != nil {
 		st.pending = pending
 		return err
 	}
 	if err := w.SetPayout(a); err != nil {
 		st.pending = pending
-		_ = Save(st.path, st.persisted(st.cur))
+		_ = st.save(st.persisted(st.cur))
 		return err
 	}
 	return nil
