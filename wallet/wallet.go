@@ -466,6 +466,31 @@ func (w *Wallet) CheckPassphrase(ctx context.Context) error {
 	return w.withKey(ctx, func(*ecdsa.PrivateKey) error { return nil })
 }
 
+// VerifyPassphrase checks that passphrase decrypts the key, without
+// keeping or storing anything: ErrWrongPassphrase when it does not.
+func (w *Wallet) VerifyPassphrase(passphrase string) error {
+	raw, err := os.ReadFile(filepath.Join(w.dir, KeyFile))
+	if err != nil {
+		return fmt.Errorf("read key file: %w", err)
+	}
+	k, err := decryptKeyFile(raw, passphrase)
+	if err != nil {
+		return err
+	}
+	zeroKey(k.PrivateKey)
+	if k.Address != w.addr {
+		return fmt.Errorf("%w: key file address changed", ErrBadKeyFile)
+	}
+	return nil
+}
+
+// HasPassphraseInKeyring reports whether the OS keyring answers with a
+// passphrase for this wallet (it is not checked against the key).
+func (w *Wallet) HasPassphraseInKeyring() bool {
+	_, err := w.opts.Keyring.Get(KeyringService, strings.ToLower(w.addr.Hex()))
+	return err == nil
+}
+
 // RememberPassphrase stores passphrase in the keyring after checking that
 // it decrypts the key.
 func (w *Wallet) RememberPassphrase(passphrase string) error {

@@ -290,7 +290,11 @@ func (w *Worker) Run(ctx context.Context) error {
 				// Retrying fast would not help, and each try may cost
 				// a key decryption: check again now and then, so that a
 				// fix (an unlocked keyring) is picked up by itself.
-				wait = jitter(min(ownerRetry, w.cfg.MaxBackoff))
+				retry := oa.Retry
+				if retry <= 0 {
+					retry = ownerRetry
+				}
+				wait = jitter(min(retry, w.cfg.MaxBackoff))
 				w.setOwnerFix(oa)
 			} else {
 				w.setOffline(err, wait)
@@ -342,6 +346,9 @@ func (w *Worker) isAllowed() bool {
 type OwnerActionError struct {
 	Reason string // for people: what is wrong and what to do
 	Err    error
+	// Retry is how soon to check again (0: ownerRetry): short where a
+	// check is cheap and the owner may fix it any moment (unlocking).
+	Retry time.Duration
 }
 
 func (e *OwnerActionError) Error() string { return e.Reason + ": " + e.Err.Error() }

@@ -18,16 +18,21 @@ import (
 //	POST /v1/wallet/unstake   AmountRequest -> TxResult
 //	POST /v1/wallet/withdraw  -> TxResult
 //	POST /v1/wallet/send      SendRequest -> TxResult
+//	POST /v1/wallet/unlock    UnlockRequest -> WalletInfo
 //	GET  /v1/wallet/history   []TxRecord
 //
 // Amounts are decimal strings of integers in base units.
 
 // WalletInfo is the wallet as the window shows it.
 type WalletInfo struct {
-	Exists         bool       `json:"exists"`
-	Address        string     `json:"address,omitempty"`
-	PayoutAddress  string     `json:"payout_address,omitempty"`
-	Keyring        string     `json:"keyring"` // "OS keyring" or "none: <why>"
+	Exists        bool   `json:"exists"`
+	Address       string `json:"address,omitempty"`
+	PayoutAddress string `json:"payout_address,omitempty"`
+	Keyring       string `json:"keyring"` // "OS keyring" or "none: <why>"
+	// Locked: the node has no way to the passphrase (no keyring entry,
+	// no passphrase file, not unlocked since it started), so it cannot
+	// sign in or sign transactions until the owner unlocks the wallet.
+	Locked         bool       `json:"locked,omitempty"`
 	Symbol         string     `json:"symbol,omitempty"`
 	Decimals       int        `json:"decimals"`
 	Native         string     `json:"native,omitempty"`    // wei
@@ -50,6 +55,12 @@ type ImportWalletRequest struct {
 	PrivateKeyHex string `json:"private_key_hex,omitempty"`
 	KeystoreJSON  string `json:"keystore_json,omitempty"`
 	Passphrase    string `json:"passphrase,omitempty"` // the keystore's, and the new one when the keyring is absent
+}
+
+// UnlockRequest gives the running node the wallet's passphrase, which it
+// keeps in memory only, until it stops.
+type UnlockRequest struct {
+	Passphrase string `json:"passphrase"`
 }
 
 // BackupRequest writes a keystore backup to Path, encrypted with
@@ -102,6 +113,7 @@ type WalletBackend interface {
 	Withdraw(ctx context.Context) (TxResult, error)
 	Send(ctx context.Context, req SendRequest) (TxResult, error)
 	History(ctx context.Context) ([]TxRecord, error)
+	Unlock(ctx context.Context, passphrase string) (WalletInfo, error)
 }
 
 // ServeWallet adds the wallet routes over w.
@@ -160,6 +172,9 @@ func (s *Server) ServeWallet(w WalletBackend) {
 	s.mux.HandleFunc("POST /v1/wallet/send", post(func() any { return &SendRequest{} }, func(ctx context.Context, r any) (any, error) {
 		return w.Send(ctx, *r.(*SendRequest))
 	}))
+	s.mux.HandleFunc("POST /v1/wallet/unlock", post(func() any { return &UnlockRequest{} }, func(ctx context.Context, r any) (any, error) {
+		return w.Unlock(ctx, r.(*UnlockRequest).Passphrase)
+	}))
 }
 
 // ErrNoWallet means the service runs without wallet routes.
@@ -190,6 +205,13 @@ func (c *Client) CreateWallet(ctx context.Context, req CreateWalletRequest) (Wal
 func (c *Client) ImportWallet(ctx context.Context, req ImportWalletRequest) (WalletInfo, error) {
 	var v WalletInfo
 	return v, c.wallet(ctx, http.MethodPost, "/v1/wallet/import", req, &v)
+}
+
+// UnlockWallet gives the running node the wallet's passphrase for as long
+// as it runs.
+func (c *Client) UnlockWallet(ctx context.Context, passphrase string) (WalletInfo, error) {
+	var v WalletInfo
+	return v, c.wallet(ctx, http.MethodPost, "/v1/wallet/unlock", UnlockRequest{Passphrase: passphrase}, &v)
 }
 
 // BackupWallet writes a backup encrypted with passphrase and returns its

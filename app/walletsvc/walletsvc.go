@@ -53,6 +53,15 @@ type Service struct {
 	chainMu sync.Mutex // guards the connection; held while connecting
 	chain   *wallet.Chain
 	chainOf protocol.Network
+
+	// hasPrompt: cfg.Options came with its own way to the passphrase (a
+	// passphrase file).
+	hasPrompt bool
+	// pass is a passphrase given to this running node (a wallet created,
+	// imported or unlocked through it), in memory only, for a node whose
+	// keyring cannot keep it.
+	passMu sync.Mutex
+	pass   string
 }
 
 var (
@@ -76,7 +85,18 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Network == nil {
 		cfg.Network = func() (protocol.Network, bool) { return protocol.Network{}, false }
 	}
-	s := &Service{cfg: cfg, log: cfg.Log, kick: make(chan struct{}, 1)}
+	s := &Service{log: cfg.Log, kick: make(chan struct{}, 1), hasPrompt: cfg.Options.Prompt != nil}
+	prompt := cfg.Options.Prompt
+	cfg.Options.Prompt = func(ctx context.Context, why string) (string, error) {
+		if p := s.sessionPass(); p != "" {
+			return p, nil
+		}
+		if prompt != nil {
+			return prompt(ctx, why)
+		}
+		return "", wallet.ErrPassphraseNeeded
+	}
+	s.cfg = cfg
 	w, err := wallet.Open(cfg.Dir, cfg.Options)
 	switch {
 	case err == nil:
@@ -192,6 +212,46 @@ func (s *Service) connect(ctx context.Context, w *wallet.Wallet) (*wallet.Chain,
 	return c, nil
 }
 
+func (s *Service) sessionPass() string {
+	s.passMu.Lock()
+	defer s.passMu.Unlock()
+	return s.pass
+}
+
+func (s *Service) keepPass(p string) {
+	if p == "" {
+		return
+	}
+	s.passMu.Lock()
+	s.pass = p
+	s.passMu.Unlock()
+}
+
+// locked reports whether nothing gives w's passphrase: no keyring entry,
+// no passphrase file, nothing unlocked since the node started.
+func (s *Service) locked(w *wallet.Wallet) bool {
+	return !s.hasPrompt && s.sessionPass() == "" && !w.HasPassphraseInKeyring()
+}
+
+// Unlock implements localapi.WalletBackend: it checks passphrase against
+// the key and keeps it in memory until the node stops, so that the node
+// can sign in and sign transactions where no keyring keeps it.
+func (s *Service) Unlock(ctx context.Context, passphrase string) (localapi.WalletInfo, error) {
+	w := s.Wallet()
+	if w == nil {
+		return localapi.WalletInfo{}, wallet.ErrNoWallet
+	}
+	if passphrase == "" {
+		return localapi.WalletInfo{}, errors.New("unlock: type the wallet's passphrase")
+	}
+	if err := w.VerifyPassphrase(passphrase); err != nil {
+		return localapi.WalletInfo{}, fmt.Errorf("unlock: %w", err)
+	}
+	s.keepPass(passphrase)
+	s.log.Info("Wallet unlocked for this session")
+	return s.Info(ctx)
+}
+
 // Info implements localapi.WalletBackend: address and fresh balances. A
 // chain that cannot be read is reported in ChainError, not as a failure.
 func (s *Service) Info(ctx context.Context) (localapi.WalletInfo, error) {
@@ -203,6 +263,7 @@ func (s *Service) Info(ctx context.Context) (localapi.WalletInfo, error) {
 		s.setInfo(info)
 		return info, nil
 	}
+	info.Locked = s.locked(w)
 	c, err := s.connect(ctx, w)
 	if err == nil {
 		var bs wallet.Balances
@@ -266,6 +327,7 @@ func (s *Service) Create(ctx context.Context, req localapi.CreateWalletRequest) 
 	}
 	w, err := wallet.Create(ctx, s.cfg.Dir, req.Passphrase, s.cfg.Options)
 	if err == nil {
+		s.keepPass(req.Passphrase)
 		s.w = w
 		s.info = s.baseInfo()
 		s.log.Info("Wallet created", "address", w.Address().Hex())
@@ -312,6 +374,7 @@ func (s *Service) Import(ctx context.Context, req localapi.ImportWalletRequest) 
 	if err != nil {
 		return localapi.WalletInfo{}, err
 	}
+	s.keepPass(req.Passphrase)
 	s.w = w
 	s.info = s.baseInfo()
 	s.log.Info("Wallet imported", "address", w.Address().Hex())

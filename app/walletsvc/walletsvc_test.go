@@ -3,6 +3,7 @@ package walletsvc
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -225,4 +226,71 @@ func serve(t *testing.T, dir string, svc *Service) *localapi.Client {
 	go func() { done <- srv.Serve(ctx, ln) }()
 	t.Cleanup(func() { cancel(); <-done })
 	return localapi.NewClient(paths.Socket())
+}
+
+// With no keyring to keep it, the passphrase typed to create the wallet
+// is kept for the running node; after a restart the wallet is locked until
+// the owner unlocks it through the local API, and the passphrase never
+// reaches the log.
+func TestUnlockWithoutKeyring(t *testing.T) {
+	dir := t.TempDir()
+	opts := wallet.Options{Keyring: &wallet.MemKeyring{Unavailable: true}, LightScrypt: true}
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	const pass = "correct horse battery"
+	ctx := context.Background()
+
+	svc, err := New(Config{Dir: filepath.Join(dir, "wallet"), Options: opts, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := serve(t, dir, svc)
+	info, err := c.CreateWallet(ctx, localapi.CreateWalletRequest{Passphrase: pass})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, err = c.WalletInfo(ctx); err != nil || info.Locked {
+		t.Fatalf("just created: locked %v, %v", info.Locked, err)
+	}
+	if _, err := svc.Wallet().SignMessage(ctx, []byte("sign in")); err != nil {
+		t.Fatalf("signing with the kept passphrase: %v", err)
+	}
+
+	// The node restarts.
+	svc2, err := New(Config{Dir: filepath.Join(dir, "wallet"), Options: opts, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2 := serve(t, t.TempDir(), svc2)
+	if info, _ = c2.WalletInfo(ctx); !info.Locked {
+		t.Fatal("a restarted node without keyring or passphrase file is not locked")
+	}
+	if _, err := svc2.Wallet().SignMessage(ctx, []byte("sign in")); !errors.Is(err, wallet.ErrPassphraseNeeded) {
+		t.Fatalf("signing while locked: %v", err)
+	}
+	if _, err := c2.UnlockWallet(ctx, "wrong horse battery"); err == nil || !strings.Contains(err.Error(), "wrong passphrase") {
+		t.Fatalf("wrong passphrase: %v", err)
+	}
+	if info, _ = c2.WalletInfo(ctx); !info.Locked {
+		t.Fatal("unlocked by a wrong passphrase")
+	}
+	if info, err = c2.UnlockWallet(ctx, pass); err != nil || info.Locked {
+		t.Fatalf("unlock: locked %v, %v", info.Locked, err)
+	}
+	if _, err := svc2.Wallet().SignMessage(ctx, []byte("sign in")); err != nil {
+		t.Fatalf("signing after unlock: %v", err)
+	}
+	if strings.Contains(logs.String(), "horse") {
+		t.Fatalf("a passphrase reached the log:\n%s", logs.String())
+	}
+
+	// A passphrase file given to the node is a way to the passphrase.
+	opts.Prompt = func(context.Context, string) (string, error) { return pass, nil }
+	svc3, err := New(Config{Dir: filepath.Join(dir, "wallet"), Options: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := serve(t, t.TempDir(), svc3).WalletInfo(ctx); info.Locked {
+		t.Fatal("locked although a passphrase file is given")
+	}
 }

@@ -75,9 +75,11 @@ func (s walletSigner) SignMessage(msg []byte) ([]byte, error) {
 func signerError(err error) error {
 	switch {
 	case errors.Is(err, wallet.ErrWrongPassphrase):
-		return &worker.OwnerActionError{Reason: "The wallet's passphrase is wrong: fix the passphrase file given to 'idlenode run' or the OS keyring entry", Err: err}
+		// Each try decrypts the key (a second of CPU): not often.
+		return &worker.OwnerActionError{Reason: "The wallet's passphrase is wrong: fix the passphrase file given to 'idlenode run' or the OS keyring entry", Err: err, Retry: time.Minute}
 	case errors.Is(err, wallet.ErrPassphraseNeeded), errors.Is(err, wallet.ErrNoKeyring), errors.Is(err, wallet.ErrNotInKeyring):
-		return &worker.OwnerActionError{Reason: "The wallet is locked: unlock the OS keyring, or start with 'idlenode run --passphrase-file FILE'", Err: err}
+		// Cheap to check again, and the owner may unlock any moment.
+		return &worker.OwnerActionError{Reason: "The wallet is locked: unlock it in the window's Wallet tab, or start with 'idlenode run --passphrase-file FILE'", Err: err, Retry: 5 * time.Second}
 	}
 	return err
 }

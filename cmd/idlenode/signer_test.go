@@ -19,7 +19,7 @@ func TestSignerError(t *testing.T) {
 	}{
 		{fmt.Errorf("sign: %w", wallet.ErrWrongPassphrase), "passphrase is wrong"},
 		{fmt.Errorf("sign: %w: no usable OS keyring", wallet.ErrPassphraseNeeded), "--passphrase-file"},
-		{wallet.ErrNotInKeyring, "unlock the OS keyring"},
+		{wallet.ErrNotInKeyring, "unlock it in the window's Wallet tab"},
 		{errors.New("connection refused"), ""},
 		{nil, ""},
 	} {

@@ -29,6 +29,7 @@ type Client interface {
 	CreateWallet(ctx context.Context, req localapi.CreateWalletRequest) (localapi.WalletInfo, error)
 	ImportWallet(ctx context.Context, req localapi.ImportWalletRequest) (localapi.WalletInfo, error)
 	BackupWallet(ctx context.Context, path, passphrase string) (string, error)
+	UnlockWallet(ctx context.Context, passphrase string) (localapi.WalletInfo, error)
 	Claim(ctx context.Context) (localapi.TxResult, error)
 	Stake(ctx context.Context, amount string) (localapi.TxResult, error)
 	Unstake(ctx context.Context, amount string) (localapi.TxResult, error)

@@ -130,6 +130,8 @@ type memWallet struct {
 	history          []localapi.TxRecord
 	n                int
 	backups          []localapi.BackupRequest
+	locked           bool   // no way to the passphrase until Unlock
+	passphrase       string // what Unlock takes
 }
 
 var _ localapi.WalletBackend = (*memWallet)(nil)
@@ -145,7 +147,7 @@ func (w *memWallet) infoLocked() localapi.WalletInfo {
 	if !w.exists {
 		return localapi.WalletInfo{Keyring: "OS keyring"}
 	}
-	return localapi.WalletInfo{Exists: true, Address: w.address, Keyring: "OS keyring", Symbol: "IDLE", Decimals: 18,
+	return localapi.WalletInfo{Exists: true, Address: w.address, Keyring: "OS keyring", Symbol: "IDLE", Decimals: 18, Locked: w.locked,
 		Native: unit, Token: w.token.String(), Staked: w.staked.String(), Unstaking: w.unstaking.String(),
 		UnstakeReadyAt: w.readyAt, Claimable: w.claim.String()}
 }
@@ -173,6 +175,16 @@ func (w *memWallet) Import(_ context.Context, req localapi.ImportWalletRequest) 
 		return localapi.WalletInfo{}, errors.New("not a private key")
 	}
 	w.exists, w.address = true, "0x000000000000000000000000000000000000bEEF"
+	return w.infoLocked(), nil
+}
+
+func (w *memWallet) Unlock(_ context.Context, pass string) (localapi.WalletInfo, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if pass != w.passphrase {
+		return localapi.WalletInfo{}, errors.New("unlock: wrong passphrase for the key file")
+	}
+	w.locked = false
 	return w.infoLocked(), nil
 }
 

@@ -548,3 +548,28 @@ func TestFirstRunKeepsCustomSettings(t *testing.T) {
 		t.Fatalf("Start changed the settings: %+v", got)
 	}
 }
+
+// TestWalletUnlock: a locked wallet shows the unlock card; a wrong
+// passphrase says so, the right one hides the card; the entry never keeps
+// what was typed.
+func TestWalletUnlock(t *testing.T) {
+	w := newMemWallet(true)
+	w.locked, w.passphrase = true, "correct horse battery"
+	n := startNode(t, w)
+	u := newUI(t, n.client, TabWallet)
+	u.Apply(n.app.State())
+	u.wal.load(context.Background())
+	if !u.wal.unlock.Visible() {
+		t.Fatal("no unlock card for a locked wallet")
+	}
+	u.wal.unlockPass.SetText("wrong horse battery")
+	test.Tap(u.wal.unlockBtn)
+	if !u.wal.unlock.Visible() || !strings.HasPrefix(u.wal.msg.Text, "Not unlocked: ") || u.wal.unlockPass.Text != "" {
+		t.Fatalf("wrong passphrase: card %v, message %q, entry %q", u.wal.unlock.Visible(), u.wal.msg.Text, u.wal.unlockPass.Text)
+	}
+	u.wal.unlockPass.SetText("correct horse battery")
+	test.Tap(u.wal.unlockBtn)
+	if u.wal.unlock.Visible() || !strings.HasPrefix(u.wal.msg.Text, "Unlocked") || u.wal.unlockPass.Text != "" {
+		t.Fatalf("right passphrase: card %v, message %q, entry %q", u.wal.unlock.Visible(), u.wal.msg.Text, u.wal.unlockPass.Text)
+	}
+}

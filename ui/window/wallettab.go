@@ -30,6 +30,10 @@ type walletTab struct {
 	setup   fyne.CanvasObject // create or import
 	present fyne.CanvasObject // the wallet itself
 	msg     *widget.Label     // outcome of the last action
+
+	unlock     *widget.Card // shown while the node has no way to the passphrase
+	unlockPass *widget.Entry
+	unlockBtn  *widget.Button
 	setupW  *walletSetup
 
 	address, keyring            *widget.Label
@@ -117,7 +121,16 @@ func newWalletTab(u *UI) *walletTab {
 		widget.NewFormItem("Passphrase", container.NewBorder(nil, nil, nil, backup, w.backupPass)),
 	))
 	hist := widget.NewCard("History", "", w.history)
-	w.present = container.NewVBox(addr, bal, actions, hist)
+	w.unlockPass = widget.NewPasswordEntry()
+	w.unlockPass.SetPlaceHolder("the wallet's passphrase")
+	w.unlockPass.OnSubmitted = func(string) { w.doUnlock() }
+	w.unlockBtn = widget.NewButton("Unlock", w.doUnlock)
+	w.unlockBtn.Importance = widget.HighImportance
+	w.unlock = widget.NewCard("Wallet locked",
+		"The node needs the passphrase to sign in to the network and to claim. No OS keyring keeps it here, so it is kept in memory until the node stops.",
+		container.NewBorder(nil, nil, nil, w.unlockBtn, w.unlockPass))
+	w.unlock.Hide()
+	w.present = container.NewVBox(w.unlock, addr, bal, actions, hist)
 	w.setup.Hide()
 	w.present.Hide()
 	w.absent.Hide()
@@ -222,6 +235,9 @@ func (w *walletTab) render() {
 			w.qr.Refresh()
 		}
 	}
+	if setVisible(w.unlock, w.info.Locked) {
+		w.content.Refresh()
+	}
 	w.native.SetText(v.Native)
 	w.token.SetText(v.Token)
 	w.staked.SetText(v.Staked)
@@ -240,6 +256,31 @@ func (w *walletTab) render() {
 	if setVisible(w.problem, v.Problem != "") || moved {
 		w.content.Refresh()
 	}
+}
+
+// doUnlock gives the running node the typed passphrase.
+func (w *walletTab) doUnlock() {
+	pass := w.unlockPass.Text
+	if pass == "" {
+		w.say("Type the wallet's passphrase first")
+		return
+	}
+	w.unlockBtn.Disable()
+	var info localapi.WalletInfo
+	w.u.call(func(ctx context.Context) error {
+		var err error
+		info, err = w.u.c.UnlockWallet(ctx, pass)
+		return err
+	}, func(err error) {
+		w.unlockBtn.Enable()
+		w.unlockPass.SetText("") // never kept on screen
+		if err != nil {
+			w.say("Not unlocked: " + err.Error())
+			return
+		}
+		w.say("Unlocked: the node can sign in and claim until it stops")
+		w.show(info, nil)
+	})
 }
 
 func enable(b *widget.Button, on bool) {
