@@ -47,7 +47,7 @@ func NetworkStep(info localapi.NetworkInfo, err error) NetworkStepView {
 	case errors.Is(err, localapi.ErrNoNetworkService):
 		return NetworkStepView{Done: noNetworkText}
 	case err != nil:
-		return NetworkStepView{ShowForm: true, Message: "Could not join: " + err.Error()}
+		return NetworkStepView{ShowForm: true, Message: "Could not join: " + PlainError(err)}
 	case info.Joined:
 		return NetworkStepView{Done: JoinedText(info.Network)}
 	default:

@@ -31,7 +31,7 @@ func TestNetworkStepView(t *testing.T) {
 			NetworkStepView{Done: "Joined testnet: coordinator http://127.0.0.1:7070, rewards in IDLE."}},
 		{"joined without chain", localapi.NetworkInfo{Joined: true, Network: protocol.Network{CoordinatorURL: "http://c"}}, nil,
 			NetworkStepView{Done: "Joined the network: coordinator http://c."}},
-		{"refused", localapi.NetworkInfo{}, errors.New("load network: connection refused"), NetworkStepView{ShowForm: true, Message: "Could not join: load network: connection refused"}},
+		{"refused", localapi.NetworkInfo{}, errors.New("load network: connection refused"), NetworkStepView{ShowForm: true, Message: "Could not join: Connection refused"}},
 		{"old service", localapi.NetworkInfo{}, localapi.ErrNoNetworkService, NetworkStepView{Done: noNetworkText}},
 	} {
 		if got := NetworkStep(tc.info, tc.err); got != tc.want {

@@ -271,7 +271,7 @@ func TestWalletFlows(t *testing.T) {
 	}
 	u.wal.stakeAmt.SetText("1000")
 	test.Tap(widgetByText(t, u, "Stake"))
-	if !strings.Contains(u.wal.msg.Text, "Stake failed: amount exceeds the balance") {
+	if !strings.Contains(u.wal.msg.Text, "Stake failed: Amount exceeds the balance") {
 		t.Fatalf("overdraft: %q", u.wal.msg.Text)
 	}
 
@@ -381,7 +381,7 @@ func TestImportRefusesEmptyAndClearsSecret(t *testing.T) {
 	}
 	s.secret.SetText("0x1234")
 	test.Tap(s.importBtn)
-	if w.exists || !strings.Contains(s.msg.Text, "not a private key") || s.secret.Text != "" {
+	if w.exists || !strings.Contains(s.msg.Text, "Not a private key") || s.secret.Text != "" {
 		t.Fatalf("bad key: %q, secret kept %q", s.msg.Text, s.secret.Text)
 	}
 	s.secret.SetText("0x" + strings.Repeat("ab", 32))

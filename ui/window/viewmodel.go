@@ -291,6 +291,31 @@ func History(recs []localapi.TxRecord, decimals int, symbol string) []HistoryRow
 	return rows
 }
 
+// opPrefixes are the operation names the core puts before its errors
+// ("send: …"); after "Send failed:" they only repeat themselves.
+var opPrefixes = []string{"send", "backup", "stake", "unstake", "claim", "withdraw", "unlock",
+	"import key", "import", "create wallet", "load network", "join"}
+
+// PlainError is err for people: without the leading operation names and
+// with a capital letter, e.g. "import key: not a valid private key" →
+// "Not a valid private key".
+func PlainError(err error) string {
+	s := err.Error()
+	for range 2 {
+		stripped := false
+		for _, p := range opPrefixes {
+			if rest, ok := strings.CutPrefix(s, p+": "); ok {
+				s, stripped = rest, true
+				break
+			}
+		}
+		if !stripped {
+			break
+		}
+	}
+	return capitalise(s)
+}
+
 func capitalise(s string) string {
 	if s == "" {
 		return s

@@ -276,3 +276,21 @@ func TestErrorsOf(t *testing.T) {
 		t.Error("nil error gave errors")
 	}
 }
+
+func TestPlainError(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		`send: "0x123" is not an address`:                           `"0x123" is not an address`,
+		"backup: give an absolute path":                             "Give an absolute path",
+		"import key: not a valid private key: want 64 hex digits":   "Not a valid private key: want 64 hex digits",
+		"create wallet: no usable OS keyring: choose a passphrase":  "No usable OS keyring: choose a passphrase",
+		"stake: not enough tokens: only 0.64 IDLE in the wallet":    "Not enough tokens: only 0.64 IDLE in the wallet",
+		"load network: open /tmp/x.json: no such file or directory": "Open /tmp/x.json: no such file or directory",
+		"unlock: wrong passphrase for the key file":                 "Wrong passphrase for the key file",
+		"connection refused":                                        "Connection refused",
+	} {
+		if got := PlainError(errors.New(in)); got != want {
+			t.Errorf("PlainError(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

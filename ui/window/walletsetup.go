@@ -78,7 +78,7 @@ func (s *walletSetup) finish(info localapi.WalletInfo, err error) {
 	case errors.Is(err, localapi.ErrNoWallet):
 		s.msg.SetText(noWalletText)
 	case err != nil:
-		s.msg.SetText("Could not set up the wallet: " + err.Error())
+		s.msg.SetText("Could not set up the wallet: " + PlainError(err))
 	default:
 		s.msg.SetText("Wallet ready: " + info.Address)
 		if s.done != nil {

@@ -34,7 +34,7 @@ type walletTab struct {
 	unlock     *widget.Card // shown while the node has no way to the passphrase
 	unlockPass *widget.Entry
 	unlockBtn  *widget.Button
-	setupW  *walletSetup
+	setupW     *walletSetup
 
 	address, keyring            *widget.Label
 	qr                          *canvas.Image
@@ -275,7 +275,7 @@ func (w *walletTab) doUnlock() {
 		w.unlockBtn.Enable()
 		w.unlockPass.SetText("") // never kept on screen
 		if err != nil {
-			w.say("Not unlocked: " + err.Error())
+			w.say("Not unlocked: " + PlainError(err))
 			return
 		}
 		w.say("Unlocked: the node can sign in and claim until it stops")
@@ -357,7 +357,7 @@ func (w *walletTab) doBackup() {
 		return err
 	}, func(err error) {
 		if err != nil {
-			w.say("Backup failed: " + err.Error())
+			w.say("Backup failed: " + PlainError(err))
 			return
 		}
 		w.say("Encrypted backup written to " + out)
@@ -389,7 +389,7 @@ func (w *walletTab) tx(what string, fn func(ctx context.Context) (localapi.TxRes
 func TxMessage(what string, res localapi.TxResult, err error, decimals int, symbol string) string {
 	switch {
 	case err != nil:
-		return what + " failed: " + err.Error()
+		return what + " failed: " + PlainError(err)
 	case res.Status != "" && res.Status != "confirmed":
 		return fmt.Sprintf("%s %s (tx %s)", what, res.Status, ShortAddress(res.Hash))
 	case res.Amount != "":
