@@ -195,6 +195,8 @@ func CO2(g float64) string {
 	switch {
 	case g <= 0:
 		return "0 g"
+	case g < 0.5: // some, but "0 g" would say none
+		return "<1 g"
 	case g < 1000:
 		return fmt.Sprintf("%.0f g", g)
 	default:

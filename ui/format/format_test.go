@@ -146,7 +146,7 @@ func TestEnergyCO2Bytes(t *testing.T) {
 	t.Parallel()
 	checks := []struct{ got, want string }{
 		{Energy(0), "0 Wh"}, {Energy(0.85), "850 mWh"}, {Energy(12.34), "12.3 Wh"}, {Energy(1250), "1.25 kWh"},
-		{CO2(0), "0 g"}, {CO2(12.4), "12 g"}, {CO2(1400), "1.4 kg"},
+		{CO2(0), "0 g"}, {CO2(0.007), "<1 g"}, {CO2(12.4), "12 g"}, {CO2(1400), "1.4 kg"},
 		{Bytes(512 << 20), "512 MiB"}, {Bytes(16 << 30), "16.0 GiB"},
 	}
 	for _, c := range checks {

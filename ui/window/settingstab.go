@@ -122,7 +122,7 @@ func (t *settingsTab) changed() {
 
 // apply follows the service's settings unless the owner is editing.
 func (t *settingsTab) apply(st app.State) {
-	setText(t.file, "Saved in "+st.SettingsFile)
+	setText(t.file, "Settings file: "+st.SettingsFile)
 	if !t.loaded || (!t.dirty && !sameSettings(t.base, st.Settings)) {
 		t.load(st.Settings)
 	}

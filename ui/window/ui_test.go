@@ -278,12 +278,12 @@ func TestWalletFlows(t *testing.T) {
 	// Unstake starts the cooldown, which counts down; withdraw after it.
 	u.wal.unstakeAmt.SetText("20.5")
 	test.Tap(widgetByText(t, u, "Unstake"))
-	if u.wal.unstaking.Text != "20.5 IDLE" || u.wal.cooldown.Text != "Withdraw in 1:00:00" || !u.wal.withdraw.Disabled() {
+	if u.wal.unstaking.Text != "20.5 IDLE" || u.wal.cooldown.Text != "Withdraw in 1 h" || !u.wal.withdraw.Disabled() {
 		t.Fatalf("after unstake: %q %q withdraw disabled %v", u.wal.unstaking.Text, u.wal.cooldown.Text, u.wal.withdraw.Disabled())
 	}
 	u.opts.Now = func() time.Time { return now.Add(59*time.Minute + 30*time.Second) }
 	u.wal.tick()
-	if u.wal.cooldown.Text != "Withdraw in 0:30" {
+	if u.wal.cooldown.Text != "Withdraw in 30 s" {
 		t.Fatalf("countdown %q", u.wal.cooldown.Text)
 	}
 	u.opts.Now = func() time.Time { return now.Add(time.Hour) }
@@ -292,7 +292,7 @@ func TestWalletFlows(t *testing.T) {
 		t.Fatalf("after the cooldown: %q", u.wal.cooldown.Text)
 	}
 	test.Tap(u.wal.withdraw)
-	if u.wal.token.Text != "25.5 IDLE" || u.wal.unstaking.Text != "nothing" {
+	if u.wal.token.Text != "25.5 IDLE" || u.wal.unstaking.Text != "Nothing" {
 		t.Fatalf("after withdraw: token %q unstaking %q", u.wal.token.Text, u.wal.unstaking.Text)
 	}
 

@@ -218,7 +218,7 @@ type WalletView struct {
 	Token       string
 	Staked      string
 	Unstaking   string // "" when nothing waits
-	Cooldown    string // "Withdraw in 2:05:09", "Ready to withdraw", ""
+	Cooldown    string // "Withdraw in 2 h 5 min", "Ready to withdraw", ""
 	CanWithdraw bool
 	Claimable   string
 	CanClaim    bool
@@ -255,7 +255,9 @@ func Wallet(w localapi.WalletInfo, now time.Time) WalletView {
 		case w.UnstakeReadyAt == nil || !now.Before(*w.UnstakeReadyAt):
 			v.Cooldown, v.CanWithdraw = "Ready to withdraw", true
 		default:
-			v.Cooldown = "Withdraw in " + format.Countdown(*w.UnstakeReadyAt, now)
+			// Whole seconds up, so the last second reads "1 s", not "0 s".
+			left := w.UnstakeReadyAt.Sub(now) + time.Second - time.Nanosecond
+			v.Cooldown = "Withdraw in " + format.Duration(left.Truncate(time.Second))
 		}
 	}
 	return v

@@ -127,7 +127,7 @@ func TestWallet(t *testing.T) {
 		UnstakeReadyAt: &ready, Claimable: "0"}
 	v := Wallet(info, now)
 	want := WalletView{Exists: true, Address: info.Address, Keyring: "Passphrase kept in the OS keyring", Native: "1 ETH", Token: "12 IDLE",
-		Staked: "100 IDLE", Unstaking: "5 IDLE", Cooldown: "Withdraw in 2:05:09", Claimable: "0 IDLE"}
+		Staked: "100 IDLE", Unstaking: "5 IDLE", Cooldown: "Withdraw in 2 h 5 min", Claimable: "0 IDLE"}
 	if v != want {
 		t.Errorf("Wallet:\n got %+v\nwant %+v", v, want)
 	}

@@ -242,7 +242,7 @@ func (w *walletTab) render() {
 	w.token.SetText(v.Token)
 	w.staked.SetText(v.Staked)
 	if v.Unstaking == "" {
-		w.unstaking.SetText("nothing")
+		w.unstaking.SetText("Nothing")
 	} else {
 		w.unstaking.SetText(v.Unstaking)
 	}
