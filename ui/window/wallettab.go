@@ -90,8 +90,8 @@ func newWalletTab(u *UI) *walletTab {
 	w.sendTo, w.sendAmt = widget.NewEntry(), widget.NewEntry()
 	w.sendTo.SetPlaceHolder("0x… address")
 	w.sendAmt.SetPlaceHolder("amount")
-	w.sendAsset = widget.NewSelect([]string{"token", "native"}, nil)
-	w.sendAsset.SetSelected("token")
+	w.sendAsset = widget.NewSelect([]string{assetToken, assetGas}, nil)
+	w.sendAsset.SetSelected(assetToken)
 	send := widget.NewButton("Send", w.doSend)
 	w.backupPath = widget.NewEntry()
 	w.backupPath.SetPlaceHolder("/path/to/idlenode-wallet-backup.json")
@@ -329,17 +329,23 @@ func (w *walletTab) amountTx(what string, e *widget.Entry, fn func(ctx context.C
 	e.SetText("")
 }
 
+// The send choices, as the owner reads them, and the assets they name.
+const (
+	assetToken = "tokens"
+	assetGas   = "gas coin"
+)
+
 func (w *walletTab) doSend() {
-	dec := w.info.Decimals
-	if w.sendAsset.Selected == "native" {
-		dec = 18
+	dec, asset := w.info.Decimals, "token"
+	if w.sendAsset.Selected == assetGas {
+		dec, asset = 18, "native"
 	}
 	v, err := format.ParseTokens(w.sendAmt.Text, dec)
 	if err != nil {
 		w.say("Send: " + err.Error())
 		return
 	}
-	req := localapi.SendRequest{To: w.sendTo.Text, Amount: v.String(), Asset: w.sendAsset.Selected}
+	req := localapi.SendRequest{To: w.sendTo.Text, Amount: v.String(), Asset: asset}
 	w.tx("Send", func(ctx context.Context) (localapi.TxResult, error) { return w.u.c.Send(ctx, req) })
 }
 
