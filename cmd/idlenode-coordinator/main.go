@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"math/big"
+	"net"
 	"net/url"
 	"os"
 	"os/signal"
@@ -131,8 +132,21 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := os.MkdirAll(*data, 0o750); err != nil {
 		return err
 	}
+	// One coordinator per data folder: a second would share the database
+	// and overwrite the live network.json.
+	unlock, err := coordinator.LockDataDir(*data)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	// Bind before anything is written: a taken port fails here, with the
+	// descriptor of whatever already serves untouched.
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("--listen %s: %w", *listen, err)
+	}
+	defer ln.Close()
 	var st store.Store
-	var err error
 	if *pgDSN != "" {
 		st, err = postgres.Open(ctx, *pgDSN)
 	} else {
@@ -144,11 +158,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	defer st.Close()
 	if *public == "" {
 		*public = "http://" + *listen
+		if _, port, _ := net.SplitHostPort(*listen); port == "0" {
+			*public = "http://" + ln.Addr().String() // the port picked
+		}
 	}
 	if u, err := url.Parse(*public); err != nil || u.Host == "" {
 		return fmt.Errorf("--public-url %q is not a URL", *public)
 	}
-	cfg := coordinator.Config{Store: st, DataDir: *data, Logger: log, Addr: *listen,
+	cfg := coordinator.Config{Store: st, DataDir: *data, Logger: log, Listener: ln,
 		PublicURL: *public, ChainID: *chainID, LeaseTTL: *leaseTTL, RelaxedSync: strings.EqualFold(*sync, "NORMAL"),
 		RateLimit: rate.Limit(*rateLimit), RateBurst: max(int(2**rateLimit), 1), MaxReward: maxRewardV}
 	network := protocol.Network{Name: *name, CoordinatorURL: *public, ChainID: *chainID}
