@@ -31,8 +31,7 @@ func startDev(ctx context.Context, listen string, cfg *coordinator.Config, log *
 	cfg.Slasher = chain
 	a := chain.Addresses()
 	cfg.Pool = contracts.NewPoolReader(chain.Client(), a.Token, a.RewardPool)
-	log.Info("Dev chain started", "rpc", chain.RPCURL(), "chainID", chain.ChainID(), "token", a.Token.Hex(),
-		"staking", a.Staking.Hex(), "rewardPool", a.RewardPool.Hex())
+	// devnet.Start logs "Dev chain started" with the addresses itself.
 	return chain, nil
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"math/big"
@@ -26,8 +25,8 @@ import (
 )
 
 // serveDev runs `serve --dev` with extra flags in-process and returns its
-// descriptor once written.
-func serveDev(t *testing.T, dir string, extra ...string) protocol.Network {
+// descriptor once written, and its log.
+func serveDev(t *testing.T, dir string, extra ...string) (protocol.Network, *syncBuffer) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -36,10 +35,10 @@ func serveDev(t *testing.T, dir string, extra ...string) protocol.Network {
 	addr := ln.Addr().String()
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	var logs bytes.Buffer
+	logs := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, append([]string{"--dev", "--listen", addr, "--data", dir, "--log-level", "warn"}, extra...), &logs)
+		done <- serve(ctx, append([]string{"--dev", "--listen", addr, "--data", dir, "--log-level", "warn"}, extra...), logs)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -53,7 +52,7 @@ func serveDev(t *testing.T, dir string, extra ...string) protocol.Network {
 		if err == nil && n.RPCURL != "" && n.CoordinatorURL == "http://"+addr {
 			if c, err := net.Dial("tcp", addr); err == nil {
 				c.Close()
-				return n
+				return n, logs
 			}
 		}
 		if time.Now().After(deadline) {
@@ -73,7 +72,7 @@ func tokenUnits(n int64, exp int64) *big.Int {
 // after the claim the pool reader counts it (balance down, claimed up) so
 // the room left is unchanged.
 func TestServeDevPoolAdmission(t *testing.T) {
-	n := serveDev(t, t.TempDir(), "--max-reward", "0")
+	n, _ := serveDev(t, t.TempDir(), "--max-reward", "0")
 	ctx := context.Background()
 	req, err := client.New(n.CoordinatorURL, mustSigner(t))
 	if err != nil {
@@ -163,4 +162,12 @@ func mustSigner(t *testing.T) *client.KeySigner {
 		t.Fatal(err)
 	}
 	return sg
+}
+
+// TestDevChainLoggedOnce: starting the dev chain says so once.
+func TestDevChainLoggedOnce(t *testing.T) {
+	_, logs := serveDev(t, t.TempDir(), "--log-level", "info")
+	if n := strings.Count(logs.String(), "Dev chain started"); n != 1 {
+		t.Fatalf("%q logged %d times:\n%s", "Dev chain started", n, logs.String())
+	}
 }
