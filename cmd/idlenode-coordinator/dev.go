@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -17,13 +22,64 @@ import (
 	"github.com/idlenode/idlenode/protocol"
 )
 
+// devChainFile, in the data folder, remembers the dev chain's JSON-RPC
+// address, so that a restart serves it on the same port and the nodes'
+// rpc_url stays valid.
+const devChainFile = "devchain.json"
+
+type devChainState struct {
+	RPCAddr string `json:"rpc_addr"`
+}
+
+// devListen is the address to start the dev chain on: with a port 0
+// (the default), the port of the last run on this data folder when the
+// host is the same and the port is free.
+func devListen(dataDir, listen string, log *slog.Logger) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil || port != "0" {
+		return listen
+	}
+	data, err := os.ReadFile(filepath.Join(dataDir, devChainFile))
+	if err != nil {
+		return listen
+	}
+	var st devChainState
+	if json.Unmarshal(data, &st) != nil {
+		return listen
+	}
+	h, p, err := net.SplitHostPort(st.RPCAddr)
+	if err != nil || h != host || p == "0" {
+		return listen
+	}
+	ln, err := net.Listen("tcp", st.RPCAddr)
+	if err != nil {
+		log.Warn("The dev chain's previous port is taken: nodes must join the new network.json", "addr", st.RPCAddr, "err", err)
+		return listen
+	}
+	ln.Close()
+	return st.RPCAddr
+}
+
 // startDev starts the dev chain for `serve --dev`: the reward contracts
 // deployed, the pool funded, and the coordinator's vouchers, stake reads and
-// slashing wired to it. The chain lives in memory: a restart is a new chain.
-func startDev(ctx context.Context, listen string, cfg *coordinator.Config, log *slog.Logger) (*devnet.Chain, error) {
-	chain, err := devnet.Start(ctx, devnet.Config{Listen: listen, Log: log.With("component", "devchain"), Cooldown: 2 * time.Minute})
+// slashing wired to it. The chain lives in memory: a restart is a new chain,
+// on the same JSON-RPC port when it is free (see devListen).
+func startDev(ctx context.Context, dataDir, listen string, cfg *coordinator.Config, log *slog.Logger) (*devnet.Chain, error) {
+	dcfg := devnet.Config{Listen: devListen(dataDir, listen, log), Log: log.With("component", "devchain"), Cooldown: 2 * time.Minute}
+	chain, err := devnet.Start(ctx, dcfg)
+	if err != nil && dcfg.Listen != listen {
+		// The previous port was taken in the meantime: any free one.
+		dcfg.Listen = listen
+		chain, err = devnet.Start(ctx, dcfg)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("--dev: %w", err)
+	}
+	if u, err := url.Parse(chain.RPCURL()); err == nil && u.Host != "" {
+		data, _ := json.Marshal(devChainState{RPCAddr: u.Host})
+		if err := os.WriteFile(filepath.Join(dataDir, devChainFile), append(data, '\n'), 0o644); err != nil {
+			log.Warn("Could not remember the dev chain's port", "err", err)
+		}
 	}
 	cfg.ChainID = chain.ChainID()
 	cfg.Vouchers = chain

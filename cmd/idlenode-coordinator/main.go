@@ -107,7 +107,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	demoReplicas := fs.Int("demo-replicas", 2, "with --demo: replicas per demo job (1 for a network of one node)")
 	demoReward := fs.String("demo-reward", "1000000000000000", "with --demo: reward per replica in base units")
 	withDev := fs.Bool("dev", false, "start an in-memory dev chain with the reward contracts, and sign vouchers on it")
-	chainListen := fs.String("chain-listen", "127.0.0.1:0", "with --dev: the dev chain's JSON-RPC address")
+	chainListen := fs.String("chain-listen", "127.0.0.1:0", "with --dev: the dev chain's JSON-RPC address (port 0: the port of the last run on this --data folder when free, else any)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	rateLimit := fs.Float64("rate-limit", 50, "requests per second per client (address, or IP before sign-in)")
 	maxReward := fs.String("max-reward", "1000000000000000000", "largest reward per replica a job may offer, in base units (0: no maximum; the reward pool still bounds every submission)")
@@ -170,7 +170,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		RateLimit: rate.Limit(*rateLimit), RateBurst: max(int(2**rateLimit), 1), MaxReward: maxRewardV}
 	network := protocol.Network{Name: *name, CoordinatorURL: *public, ChainID: *chainID}
 	if *withDev {
-		chain, err := startDev(ctx, *chainListen, &cfg, log)
+		chain, err := startDev(ctx, *data, *chainListen, &cfg, log)
 		if err != nil {
 			return err
 		}

@@ -6,8 +6,10 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +30,14 @@ import (
 // descriptor once written, and its log.
 func serveDev(t *testing.T, dir string, extra ...string) (protocol.Network, *syncBuffer) {
 	t.Helper()
+	n, logs, stop := serveDevStop(t, dir, extra...)
+	t.Cleanup(stop)
+	return n, logs
+}
+
+// serveDevStop is serveDev with a stop function for the test to call.
+func serveDevStop(t *testing.T, dir string, extra ...string) (protocol.Network, *syncBuffer, func()) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -40,22 +50,26 @@ func serveDev(t *testing.T, dir string, extra ...string) (protocol.Network, *syn
 	go func() {
 		done <- serve(ctx, append([]string{"--dev", "--listen", addr, "--data", dir, "--log-level", "warn"}, extra...), logs)
 	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v\n%s", err, logs.String())
-		}
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v\n%s", err, logs.String())
+			}
+		})
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		n, err := protocol.LoadNetwork(context.Background(), filepath.Join(dir, "network.json"))
 		if err == nil && n.RPCURL != "" && n.CoordinatorURL == "http://"+addr {
 			if c, err := net.Dial("tcp", addr); err == nil {
 				c.Close()
-				return n, logs
+				return n, logs, stop
 			}
 		}
 		if time.Now().After(deadline) {
+			stop()
 			t.Fatalf("no dev network: %v %+v\n%s", err, n, logs.String())
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -169,5 +183,38 @@ func TestDevChainLoggedOnce(t *testing.T) {
 	_, logs := serveDev(t, t.TempDir(), "--log-level", "info")
 	if n := strings.Count(logs.String(), "Dev chain started"); n != 1 {
 		t.Fatalf("%q logged %d times:\n%s", "Dev chain started", n, logs.String())
+	}
+}
+
+// TestDevChainKeepsPort: a coordinator restarted on the same data folder
+// serves its dev chain on the same JSON-RPC port, so the rpc_url nodes
+// joined with still works; when that port is taken it takes another.
+func TestDevChainKeepsPort(t *testing.T) {
+	dir := t.TempDir()
+	n1, _, stop := serveDevStop(t, dir)
+	stop()
+	n2, _, stop := serveDevStop(t, dir)
+	if n2.RPCURL != n1.RPCURL {
+		t.Fatalf("rpc_url after a restart: %s, was %s", n2.RPCURL, n1.RPCURL)
+	}
+	ec, err := ethclient.Dial(n1.RPCURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := ec.ChainID(context.Background())
+	ec.Close()
+	if err != nil || id.Uint64() != n2.ChainID {
+		t.Fatalf("the old rpc_url after a restart: chain %v, %v", id, err)
+	}
+	stop()
+	u, _ := url.Parse(n1.RPCURL)
+	ln, err := net.Listen("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	n3, _ := serveDev(t, dir)
+	if n3.RPCURL == n1.RPCURL || n3.RPCURL == "" {
+		t.Fatalf("rpc_url with the old port taken: %s", n3.RPCURL)
 	}
 }
