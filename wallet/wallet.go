@@ -494,15 +494,9 @@ func (w *Wallet) HasPassphraseInKeyring() bool {
 // RememberPassphrase stores passphrase in the keyring after checking that
 // it decrypts the key.
 func (w *Wallet) RememberPassphrase(passphrase string) error {
-	raw, err := os.ReadFile(filepath.Join(w.dir, KeyFile))
-	if err != nil {
+	if err := w.VerifyPassphrase(passphrase); err != nil {
 		return fmt.Errorf("remember passphrase: %w", err)
 	}
-	k, err := decryptKeyFile(raw, passphrase)
-	if err != nil {
-		return fmt.Errorf("remember passphrase: %w", err)
-	}
-	zeroKey(k.PrivateKey)
 	if err := w.opts.Keyring.Set(KeyringService, strings.ToLower(w.addr.Hex()), passphrase); err != nil {
 		return fmt.Errorf("remember passphrase: %w", err)
 	}
