@@ -48,8 +48,10 @@ func Dashboard(st app.State, now time.Time) DashboardView {
 		EnergyNote:  "estimated from CPU time",
 		Problem:     st.SettingsProblem,
 	}
-	// "Paused until 14:05" already says when; "for 3 s" would muddle it.
-	if !st.Since.IsZero() && !(st.State == app.PhasePaused && st.PausedUntil != nil) {
+	// "Paused until 14:05" already says when; "for 3 s" would muddle it,
+	// and how long a node has not been set up or running is no news.
+	quiet := st.State == app.PhaseSetup || st.State == app.PhaseStopped || (st.State == app.PhasePaused && st.PausedUntil != nil)
+	if !st.Since.IsZero() && !quiet {
 		v.Since = "for " + format.Duration(now.Sub(st.Since))
 	}
 	if st.Totals.EnergyMeasured {

@@ -73,6 +73,11 @@ func TestDashboard(t *testing.T) {
 	if v := Dashboard(snoozed, now); v.Since != "" || !strings.HasPrefix(v.Status, "Paused until ") {
 		t.Errorf("snoozed: status %q since %q, want no 'for …' after the time", v.Status, v.Since)
 	}
+	setup := fixture()
+	setup.State = app.PhaseSetup
+	if v := Dashboard(setup, now); v.Since != "" || v.Status != "Not set up" {
+		t.Errorf("setup: status %q since %q", v.Status, v.Since)
+	}
 	off := fixture()
 	off.Network.Connected, off.Network.LastError = false, "connection refused"
 	if got := Dashboard(off, now).Network; got != "devnet · unreachable: connection refused" {
