@@ -573,3 +573,27 @@ func TestWalletUnlock(t *testing.T) {
 		t.Fatalf("right passphrase: card %v, message %q, entry %q", u.wal.unlock.Visible(), u.wal.msg.Text, u.wal.unlockPass.Text)
 	}
 }
+
+// TestImportKindSwitch: the keystore kind is a plain multi-line box (no
+// password eye), the private key a hidden one; switching clears the last
+// error, and an import clears the box it read.
+func TestImportKindSwitch(t *testing.T) {
+	w := newMemWallet(false)
+	n := startNode(t, w)
+	u := newUI(t, n.client, TabWallet)
+	s := u.wal.setupW
+	s.secret.SetText("0x1234")
+	test.Tap(s.importBtn)
+	if s.msg.Text == "" {
+		t.Fatal("no error for a bad key")
+	}
+	s.kind.SetSelected(importKeystore)
+	if s.secret.Visible() || !s.keystore.Visible() || s.keystore.Password || s.msg.Text != "" {
+		t.Fatalf("keystore kind: key box shown %v, keystore shown %v, message %q", s.secret.Visible(), s.keystore.Visible(), s.msg.Text)
+	}
+	s.keystore.SetText(`{"address": "52908400098527886e0f7030069857d2e4169ee7"}`)
+	test.Tap(s.importBtn)
+	if s.keystore.Text != "" {
+		t.Errorf("keystore JSON kept in the box after import")
+	}
+}

@@ -22,7 +22,8 @@ type walletSetup struct {
 
 	create     *widget.Button
 	kind       *widget.RadioGroup
-	secret     *widget.Entry
+	secret     *widget.Entry // a hex private key, hidden as typed
+	keystore   *widget.Entry // a keystore file's JSON, pasted
 	passphrase *widget.Entry
 	importBtn  *widget.Button
 	msg        *widget.Label
@@ -30,7 +31,7 @@ type walletSetup struct {
 
 const (
 	importKey      = "Private key (hex)"
-	importKeystore = "Keystore file (JSON)"
+	importKeystore = "Keystore file (paste its JSON)"
 )
 
 func newWalletSetup(u *UI, done func(localapi.WalletInfo)) *walletSetup {
@@ -40,27 +41,29 @@ func newWalletSetup(u *UI, done func(localapi.WalletInfo)) *walletSetup {
 	s.create.Importance = widget.HighImportance
 	s.secret = widget.NewPasswordEntry()
 	s.secret.SetPlaceHolder("0x… private key")
+	s.keystore = widget.NewMultiLineEntry()
+	s.keystore.SetPlaceHolder(`{"address": …, "crypto": …}`)
+	s.keystore.SetMinRowsVisible(4)
+	s.keystore.Hide()
 	s.passphrase = widget.NewPasswordEntry()
-	s.passphrase.SetPlaceHolder("passphrase (keystore files; or when no OS keyring)")
+	s.passphrase.SetPlaceHolder("passphrase")
 	s.kind = widget.NewRadioGroup([]string{importKey, importKeystore}, func(k string) {
-		if k == importKeystore {
-			s.secret.Password = false
-			s.secret.MultiLine = true
-			s.secret.SetPlaceHolder(`{"address": …, "crypto": …}`)
-		} else {
-			s.secret.Password = true
-			s.secret.MultiLine = false
-			s.secret.SetPlaceHolder("0x… private key")
+		setVisible(s.secret, k != importKeystore)
+		setVisible(s.keystore, k == importKeystore)
+		s.msg.SetText("") // an error about the other kind no longer applies
+		if s.content != nil {
+			s.content.Refresh()
 		}
-		s.secret.Refresh()
 	})
 	s.kind.Horizontal = true
 	s.kind.SetSelected(importKey)
 	s.importBtn = widget.NewButton("Import", s.doImport)
+	passHelp := wrapped("Passphrase: needed where no OS keyring keeps one (at least 8 characters; the node keeps it in memory until it stops, and asks again after a restart), and to open a keystore file. Otherwise leave it empty.")
 	s.content = container.NewVBox(
+		passHelp, s.passphrase,
 		s.create,
 		widget.NewLabel("or import a key you have:"),
-		s.kind, s.secret, s.passphrase,
+		s.kind, s.secret, s.keystore,
 		container.NewHBox(s.importBtn),
 		s.msg,
 	)
@@ -100,18 +103,22 @@ func (s *walletSetup) doCreate() {
 }
 
 func (s *walletSetup) doImport() {
-	secret := strings.TrimSpace(s.secret.Text)
+	from := s.secret
+	if s.kind.Selected == importKeystore {
+		from = s.keystore
+	}
+	secret := strings.TrimSpace(from.Text)
 	if secret == "" {
 		s.msg.SetText("Paste a private key or a keystore file first.")
 		return
 	}
 	req := localapi.ImportWalletRequest{Passphrase: s.passphrase.Text}
-	if s.kind.Selected == importKeystore {
+	if from == s.keystore {
 		req.KeystoreJSON = secret
 	} else {
 		req.PrivateKeyHex = secret
 	}
-	s.secret.SetText("")
+	from.SetText("")
 	s.passphrase.SetText("")
 	s.busy(true)
 	var info localapi.WalletInfo
