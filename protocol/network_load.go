@@ -77,6 +77,9 @@ func LoadNetwork(ctx context.Context, fileOrURL string) (Network, error) {
 	if len(data) > maxNetworkBytes {
 		return n, fmt.Errorf("load network %s: larger than %d bytes", fileOrURL, maxNetworkBytes)
 	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return n, fmt.Errorf("load network %s: %w: the file is empty (a network descriptor is a JSON object)", fileOrURL, ErrInvalid)
+	}
 	// Unknown fields are ignored so that older nodes read newer descriptors.
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	if err := dec.Decode(&n); err != nil {

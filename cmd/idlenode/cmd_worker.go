@@ -332,9 +332,6 @@ func runJoin(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if err := paths.Ensure(); err != nil {
-		return err
-	}
 	source := fs.Arg(0)
 	if !strings.Contains(source, "://") {
 		if abs, err := filepath.Abs(source); err == nil {
@@ -346,12 +343,19 @@ func runJoin(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	n, err := localapi.NewClient(paths.Socket()).JoinNetwork(ctx, source)
 	live := err == nil
 	if errors.Is(err, localapi.ErrNotRunning) || errors.Is(err, localapi.ErrNoNetworkService) {
-		var store *settings.Store
-		store, err = settings.Open(paths.Settings())
+		// Read the descriptor before making anything: a bad one leaves
+		// no half-made home behind.
+		if n, err = protocol.LoadNetwork(ctx, source); err != nil {
+			return err
+		}
+		if err := paths.Ensure(); err != nil {
+			return err
+		}
+		store, err := settings.Open(paths.Settings())
 		if err != nil {
 			return err
 		}
-		n, err = joinNetwork(ctx, paths, store, source)
+		n, err = saveJoined(paths, store, n)
 	}
 	if err != nil {
 		return err

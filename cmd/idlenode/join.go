@@ -27,6 +27,12 @@ func joinNetwork(ctx context.Context, paths app.Paths, store *settings.Store, so
 	if err != nil {
 		return protocol.Network{}, err
 	}
+	return saveJoined(paths, store, n)
+}
+
+// saveJoined makes n the node's network: its descriptor file, and the
+// settings that name it.
+func saveJoined(paths app.Paths, store *settings.Store, n protocol.Network) (protocol.Network, error) {
 	data, err := json.MarshalIndent(n, "", "  ")
 	if err != nil {
 		return protocol.Network{}, fmt.Errorf("join network: %w", err)

@@ -147,3 +147,24 @@ func TestJoinVerb(t *testing.T) {
 		t.Fatalf("after verb: %v %v %+v", err, joined, n)
 	}
 }
+
+// A join that fails leaves nothing behind: no settings, no folders; an
+// empty descriptor says it is empty.
+func TestJoinVerbFailureMakesNothing(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "node")
+	empty := filepath.Join(t.TempDir(), "network.json")
+	os.WriteFile(empty, nil, 0o600)
+	for src, want := range map[string]string{
+		filepath.Join(t.TempDir(), "missing.json"): "no such file",
+		empty: "the file is empty",
+	} {
+		var out, errb bytes.Buffer
+		err := runJoin(context.Background(), []string{"--home", home, src}, &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("join %s: %v, want %q", src, err, want)
+		}
+	}
+	if _, err := os.Stat(home); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("a failed join made %s: %v", home, err)
+	}
+}
