@@ -136,7 +136,7 @@ type JobRow struct {
 	ID       string
 	Status   string
 	Progress float64 // 0..1
-	Detail   string  // "running 4 min · 120 CPU s · 0.5 IDLE"
+	Detail   string  // "running 4 min · CPU 2 min · 0.5 IDLE"
 }
 
 // Jobs lists the current jobs.
@@ -159,7 +159,7 @@ func Jobs(st app.State, now time.Time) []JobRow {
 		if !j.StartedAt.IsZero() {
 			d += " " + format.Duration(now.Sub(j.StartedAt))
 		}
-		d += fmt.Sprintf(" · %.0f CPU s · %s", j.CPUSeconds, format.Amount(j.Reward, dec, sym))
+		d += fmt.Sprintf(" · CPU %s · %s", format.Duration(time.Duration(j.CPUSeconds*float64(time.Second))), format.Amount(j.Reward, dec, sym))
 		rows = append(rows, JobRow{ID: id, Status: j.Status, Progress: p, Detail: d})
 	}
 	return rows

@@ -91,10 +91,10 @@ func TestJobs(t *testing.T) {
 	if len(rows) != 2 {
 		t.Fatalf("%d rows", len(rows))
 	}
-	if rows[0] != (JobRow{ID: "job-01234567…", Status: "running", Progress: 0.4, Detail: "running 4 min · 120 CPU s · 0.5 IDLE"}) {
+	if rows[0] != (JobRow{ID: "job-01234567…", Status: "running", Progress: 0.4, Detail: "running 4 min · CPU 2 min · 0.5 IDLE"}) {
 		t.Errorf("row 0: %+v", rows[0])
 	}
-	if rows[1].Progress != 1 || rows[1].Detail != "downloading · 0 CPU s · ?" {
+	if rows[1].Progress != 1 || rows[1].Detail != "downloading · CPU 0 s · ?" {
 		t.Errorf("row 1: %+v", rows[1])
 	}
 }
