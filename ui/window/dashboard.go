@@ -28,6 +28,7 @@ type dashboardTab struct {
 	jobsDone, today, total   *widget.Label
 	pending                  *widget.Label
 	earnChart                *barChart
+	earnEmpty                *widget.Label // over the chart while there is nothing to show
 	earnFrom, earnTo         *widget.Label
 	energyToday, energyTotal *widget.Label
 	energyNote, yield        *widget.Label
@@ -55,6 +56,7 @@ func newDashboardTab(u *UI) *dashboardTab {
 	d.jobsDone, d.today, d.total, d.pending = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	d.earnChart = newBarChart(80, colAccent)
 	d.earnFrom, d.earnTo = widget.NewLabel(""), widget.NewLabel("")
+	d.earnEmpty = widget.NewLabel("No earnings in the last 30 days yet")
 	d.energyToday, d.energyTotal, d.energyNote, d.yield = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 
 	state := widget.NewCard("", "", container.NewVBox(
@@ -74,7 +76,7 @@ func newDashboardTab(u *UI) *dashboardTab {
 			widget.NewLabel("Total"), d.total),
 		d.pending,
 		widget.NewLabel("Last 30 days"),
-		d.earnChart,
+		container.NewStack(d.earnChart, container.NewCenter(d.earnEmpty)),
 		container.NewBorder(nil, nil, d.earnFrom, d.earnTo),
 	))
 	energy := widget.NewCard("Energy", "", container.NewVBox(
@@ -203,6 +205,11 @@ func (d *dashboardTab) apply(st app.State) {
 			vals[i] = []float64{b.Value}
 		}
 		d.earnChart.SetBars(vals)
+		empty := true
+		for _, b := range bars {
+			empty = empty && b.Value == 0
+		}
+		setVisible(d.earnEmpty, empty)
 	}
 	setText(d.earnFrom, bars[0].Label)
 	setText(d.earnTo, bars[len(bars)-1].Label)

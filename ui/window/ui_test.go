@@ -167,6 +167,9 @@ func TestDashboardSaysNotJoinedOnce(t *testing.T) {
 	if u.dash.network.Visible() {
 		t.Errorf("network line %q shown under the same reason", u.dash.network.Text)
 	}
+	if !u.dash.earnEmpty.Visible() {
+		t.Error("an empty earnings chart says nothing")
+	}
 	st.Network = app.NetworkState{Name: "testnet", Connected: true}
 	st.Reason = "Working"
 	u.Apply(st)

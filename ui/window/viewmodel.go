@@ -189,8 +189,10 @@ func EarningsBars(st app.State, now time.Time) []Bar {
 	}
 	max := new(big.Int)
 	days := make([]string, EarningsDays)
+	labels := make([]string, EarningsDays)
 	for i := range days {
-		days[i] = now.AddDate(0, 0, i-EarningsDays+1).Format("2006-01-02")
+		day := now.AddDate(0, 0, i-EarningsDays+1)
+		days[i], labels[i] = day.Format("2006-01-02"), day.Format("2 Jan")
 		if v := byDay[days[i]]; v != nil && v.Cmp(max) > 0 {
 			max = v
 		}
@@ -201,7 +203,7 @@ func EarningsBars(st app.State, now time.Time) []Bar {
 		if v == nil {
 			v = new(big.Int)
 		}
-		b := Bar{Label: d[5:], Text: format.Tokens(v, dec) + " " + sym}
+		b := Bar{Label: labels[i], Text: format.Tokens(v, dec) + " " + sym}
 		if max.Sign() > 0 && v.Sign() > 0 {
 			f, _ := new(big.Rat).SetFrac(v, max).Float64() // a bar height, not an amount
 			b.Value = f

@@ -105,10 +105,10 @@ func TestEarningsBars(t *testing.T) {
 	if len(bars) != EarningsDays {
 		t.Fatalf("%d bars", len(bars))
 	}
-	if bars[0].Label != "10-27" || bars[29].Label != "11-25" {
-		t.Errorf("range %s..%s, want 10-27..11-25", bars[0].Label, bars[29].Label)
+	if bars[0].Label != "27 Oct" || bars[29].Label != "25 Nov" {
+		t.Errorf("range %s..%s, want 27 Oct..25 Nov", bars[0].Label, bars[29].Label)
 	}
-	if bars[24].Label != "11-20" || bars[24].Value != 1 || bars[24].Text != "2 IDLE" {
+	if bars[24].Label != "20 Nov" || bars[24].Value != 1 || bars[24].Text != "2 IDLE" {
 		t.Errorf("tallest bar: %+v", bars[24])
 	}
 	if bars[29].Value != 0.625 || bars[29].Text != "1.25 IDLE" {
