@@ -190,6 +190,11 @@ func (s *Settings) Set(key, value string) error {
 	if key == "version" {
 		return errors.New("version is not a setting")
 	}
+	if key == "network_file" {
+		// Where 'idlenode join' copied the descriptor; the node reads the
+		// copy, so pointing this elsewhere would change nothing.
+		return errors.New("network_file is set by joining a network: use 'idlenode join FILE|URL'")
+	}
 	if key == "preset" {
 		return ApplyPreset(s, value)
 	}

@@ -126,6 +126,9 @@ func TestSet(t *testing.T) {
 	if err := s.Set("idle_minutes", "soon"); err == nil || !strings.Contains(err.Error(), "whole number") {
 		t.Fatalf("bad int: %v", err)
 	}
+	if err := s.Set("network_file", "/nowhere/network.json"); err == nil || !strings.Contains(err.Error(), "idlenode join") || s.NetworkFile != "" {
+		t.Errorf("network_file set by hand: %v (%q)", err, s.NetworkFile)
+	}
 	if err := s.Set("nope", "1"); err == nil || !strings.Contains(err.Error(), "unknown setting") {
 		t.Fatalf("unknown key: %v", err)
 	}
