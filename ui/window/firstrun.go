@@ -73,8 +73,8 @@ func newFirstRun(u *UI) *firstRun {
 	f.network = newNetworkSetup(u)
 	f.presetHelp = wrapped("")
 	f.what = wrapped("")
-	f.preset = widget.NewRadioGroup(settings.Presets, func(name string) {
-		f.presetHelp.SetText(settings.PresetDescription(name))
+	f.preset = widget.NewRadioGroup(presetLabels(settings.Presets), func(label string) {
+		f.presetHelp.SetText(settings.PresetDescription(presetName(label)))
 		f.what.SetText(WhatRuns(f.chosen()))
 	})
 	f.preset.Horizontal = true
@@ -103,7 +103,7 @@ func newFirstRun(u *UI) *firstRun {
 		f.msg,
 	)
 	f.base = settings.Default()
-	f.preset.SetSelected(f.base.Preset)
+	f.preset.SetSelected(presetLabel(f.base.Preset))
 	f.hwInfo = u.opts.Hardware(context.Background(), app.State{})
 	f.showHardware()
 	return f
@@ -128,7 +128,7 @@ func (f *firstRun) noWalletService() {
 
 func (f *firstRun) chosen() settings.Settings {
 	s := f.base
-	if name := f.preset.Selected; name != "" {
+	if name := presetName(f.preset.Selected); name != "" {
 		_ = settings.ApplyPreset(&s, name) // names come from settings.Presets
 	}
 	s.Autostart = f.autostart.Checked
@@ -149,7 +149,7 @@ func (f *firstRun) applyState(st app.State) {
 			f.preset.SetSelected("")
 			f.presetHelp.SetText("Your own settings (custom) are kept unless you pick a preset.")
 		} else {
-			f.preset.SetSelected(st.Settings.Preset)
+			f.preset.SetSelected(presetLabel(st.Settings.Preset))
 		}
 		f.hwInfo = f.u.opts.Hardware(context.Background(), st)
 		if f.hwInfo.Score == 0 && st.Settings.BenchmarkMiBps > 0 {

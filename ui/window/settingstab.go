@@ -43,10 +43,15 @@ type settingsTab struct {
 func newSettingsTab(u *UI) *settingsTab {
 	t := &settingsTab{u: u, entries: map[string]*widget.Entry{}, checks: map[string]*widget.Check{}, errs: map[string]*widget.Label{}}
 	t.presetHelp = wrapped("")
-	t.preset = widget.NewRadioGroup(append(append([]string(nil), settings.Presets...), "custom"), nil)
+	t.preset = widget.NewRadioGroup(presetLabels(append(append([]string(nil), settings.Presets...), "custom")), nil)
 	t.preset.Horizontal = true
-	t.preset.OnChanged = func(name string) {
-		if t.loading || name == "" || name == "custom" {
+	t.preset.OnChanged = func(label string) {
+		name := presetName(label)
+		if t.loading || name == "" {
+			return
+		}
+		if name == "custom" {
+			t.presetHelp.SetText(presetHelp(name)) // what the fields below say
 			return
 		}
 		t.applyPreset(name)
@@ -150,10 +155,24 @@ func (t *settingsTab) load(s settings.Settings) {
 	for k, c := range t.checks {
 		c.SetChecked(vals[k] == "on")
 	}
-	t.preset.SetSelected(s.Preset)
+	t.preset.SetSelected(presetLabel(s.Preset))
 	t.presetHelp.SetText(presetHelp(s.Preset))
 	t.showErrors(nil)
 	t.saved.SetText("")
+}
+
+// presetLabel is how a preset name reads in the window: "Gentle".
+func presetLabel(name string) string { return capitalise(name) }
+
+// presetName is the preset a label names ("" for none).
+func presetName(label string) string { return strings.ToLower(label) }
+
+func presetLabels(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = presetLabel(n)
+	}
+	return out
 }
 
 func presetHelp(name string) string {

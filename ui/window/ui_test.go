@@ -129,7 +129,7 @@ func TestSettingsValidationShowsErrors(t *testing.T) {
 	}
 
 	// A preset is one click.
-	u.set.preset.SetSelected("gentle")
+	u.set.preset.SetSelected("Gentle")
 	// The save runs off the UI thread; wait for the service to have it.
 	waitFor(t, "the preset applied", func() bool {
 		got := n.app.State().Settings
@@ -356,7 +356,7 @@ func TestFirstRunCreatesWalletAndSavesChoices(t *testing.T) {
 	if !w.exists || u.first.walletDone.Text != "Your node's address: "+w.address || u.first.wallet.content.Visible() {
 		t.Fatalf("create: %q / %q", u.first.walletDone.Text, u.first.wallet.msg.Text)
 	}
-	u.first.preset.SetSelected("gentle")
+	u.first.preset.SetSelected("Gentle")
 	if !strings.Contains(u.first.what.Text, "after 10 min") || !strings.Contains(u.first.what.Text, "25% of the cores") {
 		t.Errorf("what runs for gentle: %q", u.first.what.Text)
 	}
