@@ -258,6 +258,6 @@ func (t *settingsTab) applyPreset(name string) {
 			return
 		}
 		t.load(out)
-		t.saved.SetText("Preset " + name + " applied")
+		t.saved.SetText("Preset " + presetLabel(name) + " applied")
 	})
 }
