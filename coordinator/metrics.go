@@ -2,6 +2,7 @@ package coordinator
 
 import (
 	"context"
+	"math/big"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,7 +50,26 @@ func newMetrics(reg *prometheus.Registry, st store.Store) (*metrics, error) {
 		}
 		return float64(s.SuspendedLeases)
 	})
-	for _, c := range []prometheus.Collector{m.requests, m.latency, m.leased, m.expired, m.results, m.settled, m.jobs, jobsGauge, suspendedGauge,
+	// What the ledger has promised, for watching the reward pool's room.
+	// Gauges are floats: close enough for a dashboard; the ledger and the
+	// API keep exact integers.
+	commitment := func(name, help string, pick func(store.Commitments) *big.Int) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			c, err := st.Commitments(ctx)
+			if err != nil || pick(c) == nil {
+				return -1
+			}
+			f, _ := new(big.Float).SetInt(pick(c)).Float64()
+			return f
+		})
+	}
+	credited := commitment("idlenode_ledger_credited_base_units", "Every credit ever written, in base units (approximate).",
+		func(c store.Commitments) *big.Int { return c.Credited })
+	reserved := commitment("idlenode_ledger_reserved_base_units", "The worst-case payout reserved by open jobs, in base units (approximate).",
+		func(c store.Commitments) *big.Int { return c.Reserved })
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.leased, m.expired, m.results, m.settled, m.jobs, jobsGauge, suspendedGauge, credited, reserved,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		if err := reg.Register(c); err != nil {
 			return nil, err

@@ -60,6 +60,15 @@ func TestSuspendedHeartbeat(t *testing.T) {
 		}
 	}
 	check("fresh", 0)
+	// The job's reserve shows as the ledger's reserved gauge: 1000 per
+	// replica, 4 replicas at most, +25% at the top tier.
+	_, body := raw(t, "GET", env.url+"/metrics", "", nil)
+	if m := regexp.MustCompile(`(?m)^idlenode_ledger_reserved_base_units (\S+)$`).FindSubmatch(body); m == nil || string(m[1]) != "5000" {
+		t.Errorf("idlenode_ledger_reserved_base_units: %q", m)
+	}
+	if !regexp.MustCompile(`(?m)^idlenode_ledger_credited_base_units 0$`).Match(body) {
+		t.Error("no idlenode_ledger_credited_base_units 0 before any credit")
+	}
 
 	st, err := a.HeartbeatState(ctx, la.LeaseID, protocol.ReplicaSuspended)
 	if err != nil || st.LeaseID != la.LeaseID || st.Deadline.IsZero() {
