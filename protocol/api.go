@@ -27,6 +27,26 @@ const (
 	MaxLongPollSeconds = 60
 )
 
+// FailurePrefix starts the output of a job that failed in a way every node
+// reproduces (a trap, a non-zero exit, a memory limit): the node reports
+// "idlenode: job failed: MESSAGE\n" as the result. Such a line is at most
+// MaxFailureBytes long, and a result may be that long even when the job's
+// output limit is lower, so that a job with a tiny limit still settles.
+const (
+	FailurePrefix   = "idlenode: job failed: "
+	MaxFailureBytes = 256
+)
+
+// FailureLine is the result of a failed job: FailurePrefix, message, and a
+// newline, cut to MaxFailureBytes. Every node cuts it the same way.
+func FailureLine(message string) []byte {
+	b := []byte(FailurePrefix + message)
+	if len(b) > MaxFailureBytes-1 {
+		b = b[:MaxFailureBytes-1]
+	}
+	return append(b, '\n')
+}
+
 // Job states as they appear on the wire.
 const (
 	JobOpen   = "open"   // waiting for replicas or results

@@ -176,3 +176,14 @@ func TestHeartbeatRequestValidate(t *testing.T) {
 		t.Fatalf("wire form %s", b)
 	}
 }
+
+func TestFailureLine(t *testing.T) {
+	FailureLine, FailurePrefix, MaxFailureBytes := protocol.FailureLine, protocol.FailurePrefix, protocol.MaxFailureBytes
+	if got := string(FailureLine("trap: unreachable")); got != "idlenode: job failed: trap: unreachable\n" {
+		t.Errorf("short: %q", got)
+	}
+	long := FailureLine(strings.Repeat("x", 1000))
+	if len(long) != MaxFailureBytes || long[len(long)-1] != '\n' || !strings.HasPrefix(string(long), FailurePrefix) {
+		t.Errorf("long: %d bytes %q…", len(long), long[:40])
+	}
+}

@@ -299,7 +299,7 @@ func (j *job) run(ctx context.Context) {
 	default:
 		// The module failed in a way every honest node reproduces: that
 		// failure is the result, and the replicas' agreement checks it.
-		output = []byte("idlenode: job failed: " + res.Message + "\n")
+		output = protocol.FailureLine(res.Message)
 	}
 	log.Info("Job finished", "kind", res.Kind.String(), "cpuSeconds", res.CPUSeconds, "wallSeconds", res.WallSeconds, "energyWh", wh)
 

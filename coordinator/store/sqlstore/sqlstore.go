@@ -791,7 +791,8 @@ func (s *Store) Report(ctx context.Context, r store.Report) (store.Outcome, erro
 			Scan(&reward, &reserve, &jobState, &target, &cp, &active, &results, &outMax); err != nil {
 			return err
 		}
-		if outMax > 0 && r.OutputBytes > outMax {
+		// A failure line may be longer than a tiny limit (protocol.FailureLine).
+		if outMax > 0 && r.OutputBytes > max(outMax, protocol.MaxFailureBytes) {
 			return fmt.Errorf("lease %s: %d bytes, limit %d: %w", r.LeaseID, r.OutputBytes, outMax, store.ErrTooLarge)
 		}
 		metrics, _ := json.Marshal(r.Metrics)

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentUnitsIsolated", testConcurrent},
 		{"CommitmentsWithinLimit", testCommitments},
 		{"CommitmentsConcurrentLimit", testCommitmentsConcurrent},
+		{"FailureLineOverTinyLimit", testFailureLine},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -701,5 +702,28 @@ func testCommitmentsConcurrent(t *testing.T, s store.Store) {
 	}
 	if _, r := commitments(t, s); r != limit.String() {
 		t.Fatalf("reserved %s, want %s", r, limit)
+	}
+}
+
+// testFailureLine: a job whose output limit is smaller than a failure
+// line still settles with that line (protocol.FailureLine); anything
+// longer than a failure line is still refused.
+func testFailureLine(t *testing.T, s store.Store) {
+	sp := spec(1)
+	sp.Limits.OutputBytes = 1
+	id := newID()
+	if err := s.CreateJobs(context.Background(), []store.NewJob{{ID: id, Requester: "0xReq", Spec: sp, Cap: 1}}, t0, nil); err != nil {
+		t.Fatal(err)
+	}
+	a := lease(t, s, "A", 1, t0)
+	if len(a) != 1 {
+		t.Fatalf("leased %d", len(a))
+	}
+	if _, err := s.Report(context.Background(), store.Report{LeaseID: a[0].ID, Node: "A", OutputHash: hash("long"), OutputBytes: protocol.MaxFailureBytes + 1, Now: t0}); !errors.Is(err, store.ErrTooLarge) {
+		t.Fatalf("output longer than a failure line: %v, want ErrTooLarge", err)
+	}
+	line := protocol.FailureLine("module exited with code 2")
+	if _, err := s.Report(context.Background(), store.Report{LeaseID: a[0].ID, Node: "A", OutputHash: hash(string(line)), OutputBytes: int64(len(line)), Now: t0}); err != nil {
+		t.Fatalf("failure line over a 1-byte limit: %v", err)
 	}
 }
