@@ -62,7 +62,7 @@ rm -rf "$STAGE"
 mkdir -p "$STAGE/bin"
 
 echo "package: building the binaries ($VERSION, linux/$GOARCH)"
-GOOS=linux go build -trimpath -ldflags "-s -w" -o "$STAGE/bin/" ./cmd/...
+GOOS=linux go build -trimpath -ldflags "-s -w -X github.com/idlenode/idlenode/internal/buildinfo.Version=$VERSION" -o "$STAGE/bin/" ./cmd/...
 for b in idlenode idlenode-coordinator idlectl; do
 	[ -x "$STAGE/bin/$b" ] || die "$b was not built"
 done
