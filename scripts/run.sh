@@ -32,6 +32,9 @@ done
 
 NODE=$DEV/node
 "$BIN/idlenode" join --home "$NODE" "$DEV/coord/network.json"
+# A dev node is not something to start at every login: no autostart entry
+# (one left behind would outlive `rm -rf .devnet`).
+"$BIN/idlenode" settings --home "$NODE" set autostart off >/dev/null
 
 # The wallet: passphrase in the OS keyring where one runs, else in a file
 # beside the dev node (this is a throwaway dev wallet).
