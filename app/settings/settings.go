@@ -207,10 +207,12 @@ func (s Settings) ScheduleString() string {
 }
 
 // ParseSchedule parses "22:00-07:00,12:00-13:00" (an en dash works too);
-// "" or "always" gives an empty schedule.
+// "", "always", "any time", "any", "off" or "none" (no schedule) gives an
+// empty schedule: any time.
 func ParseSchedule(v string) ([]Window, error) {
 	v = strings.TrimSpace(v)
-	if v == "" || v == "always" || v == "any time" {
+	switch strings.ToLower(v) {
+	case "", "always", "any time", "anytime", "any", "off", "none":
 		return nil, nil
 	}
 	var out []Window
@@ -218,7 +220,7 @@ func ParseSchedule(v string) ([]Window, error) {
 		part = strings.TrimSpace(strings.ReplaceAll(part, "–", "-"))
 		a, b, ok := strings.Cut(part, "-")
 		if !ok {
-			return nil, fmt.Errorf("schedule window %q: want START-END like 22:00-07:00", part)
+			return nil, fmt.Errorf("schedule window %q: want START-END like 22:00-07:00, or \"always\" for any time", part)
 		}
 		w := Window{Start: strings.TrimSpace(a), End: strings.TrimSpace(b)}
 		if _, err := ParseClock(w.Start); err != nil {

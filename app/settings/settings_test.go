@@ -78,6 +78,14 @@ func TestParseSchedule(t *testing.T) {
 	if err != nil || len(w) != 2 || w[0] != (Window{"22:00", "07:00"}) || w[1] != (Window{"12:00", "13:00"}) {
 		t.Fatalf("got %v, %v", w, err)
 	}
+	for _, any := range []string{"any", "Any time", "off", "none", "anytime"} {
+		if w, err := ParseSchedule(any); err != nil || w != nil {
+			t.Errorf("%q: %v %v, want no schedule", any, w, err)
+		}
+	}
+	if _, err := ParseSchedule("mornings"); err == nil || !strings.Contains(err.Error(), `"always" for any time`) {
+		t.Errorf("bad schedule: %v", err)
+	}
 	if w, err := ParseSchedule("always"); err != nil || w != nil {
 		t.Fatalf("always: %v %v", w, err)
 	}
