@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -168,8 +169,15 @@ func needIDs(fs *flag.FlagSet, stderr io.Writer) error {
 	return nil
 }
 
-func printStatus(w io.Writer, st protocol.JobStatus) {
-	fmt.Fprintf(w, "%s\t%s\treplicas %d/%d", st.ID, st.State, st.Results, st.Target)
+// printStatus prints one line for a job; failure is the message of a done
+// job whose module failed on every node ("" for any other job), shown in
+// place of its state.
+func printStatus(w io.Writer, st protocol.JobStatus, failure string) {
+	state := st.State
+	if failure != "" {
+		state = "failed: " + failure
+	}
+	fmt.Fprintf(w, "%s\t%s\treplicas %d/%d", st.ID, state, st.Results, st.Target)
 	if st.Suspended > 0 {
 		fmt.Fprintf(w, " (%d paused by their owners)", st.Suspended)
 	}
@@ -199,7 +207,11 @@ func cmdStatus(ctx context.Context, g *globals, args []string, stdout, stderr io
 		if err != nil {
 			return err
 		}
-		printStatus(stdout, st)
+		failure, err := jobFailure(ctx, c, st)
+		if err != nil {
+			return err
+		}
+		printStatus(stdout, st, failure)
 	}
 	return nil
 }
@@ -229,8 +241,12 @@ func cmdWait(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	}
 	failed := 0
 	for _, st := range sts {
-		printStatus(stdout, st)
-		if st.State != protocol.JobDone {
+		failure, err := jobFailure(ctx, c, st)
+		if err != nil {
+			return err
+		}
+		printStatus(stdout, st, failure)
+		if st.State != protocol.JobDone || failure != "" {
 			failed++
 		}
 	}
@@ -261,15 +277,61 @@ func cmdResult(ctx context.Context, g *globals, args []string, stdout, stderr io
 	if st.State != protocol.JobDone {
 		return exitError{1, fmt.Sprintf("job %s is %s, no accepted output yet %s", st.ID, st.State, st.Error)}
 	}
-	data, err := c.GetBlob(ctx, st.OutputHash, st.Spec.Limits.OutputBytes)
+	// A failure line may be longer than the job's output limit.
+	data, err := c.GetBlob(ctx, st.OutputHash, max(st.Spec.Limits.OutputBytes, protocol.MaxFailureBytes))
 	if err != nil {
 		return err
 	}
 	if *out == "-" {
 		_, err = stdout.Write(data)
+	} else {
+		err = writeFileAtomic(*out, data)
+	}
+	if err != nil {
 		return err
 	}
-	return writeFileAtomic(*out, data)
+	if msg, ok := failureMessage(data); ok {
+		return exitError{1, "job failed: " + msg}
+	}
+	return nil
+}
+
+// failureMessage returns MESSAGE when data is a failure line,
+// "idlenode: job failed: MESSAGE\n": the result of a job whose module
+// failed on every node (a trap, a non-zero exit, a memory limit...).
+// Control characters in MESSAGE become spaces, to keep it one line.
+func failureMessage(data []byte) (string, bool) {
+	if len(data) > protocol.MaxFailureBytes || !bytes.HasPrefix(data, []byte(protocol.FailurePrefix)) || !bytes.HasSuffix(data, []byte("\n")) {
+		return "", false
+	}
+	msg := strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, string(data[len(protocol.FailurePrefix):len(data)-1]))
+	if msg == "" {
+		msg = "(no message)"
+	}
+	return msg, true
+}
+
+// jobFailure returns the message of a done job whose output is a failure
+// line, and "" for any other job. It reads at most MaxFailureBytes of the
+// output: a longer one is not a failure line.
+func jobFailure(ctx context.Context, c *client.Client, st protocol.JobStatus) (string, error) {
+	if st.State != protocol.JobDone || st.OutputHash == "" {
+		return "", nil
+	}
+	data, err := c.GetBlob(ctx, st.OutputHash, protocol.MaxFailureBytes)
+	if errors.Is(err, client.ErrTooLarge) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("job %s: %w", st.ID, err)
+	}
+	msg, _ := failureMessage(data)
+	return msg, nil
 }
 
 // writeFileAtomic replaces path with data.

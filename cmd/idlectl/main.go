@@ -28,9 +28,9 @@ type command struct {
 
 var commands = map[string]command{
 	"submit":     {"submit one job (--module FILE) or a manifest of many (--manifest FILE); prints job ids", cmdSubmit},
-	"status":     {"print the state of jobs: status ID...", cmdStatus},
+	"status":     {"print the state of jobs: status ID... (a job whose module failed shows as failed: MESSAGE)", cmdStatus},
 	"wait":       {"wait until jobs are settled: wait ID... (exit 1 if any failed)", cmdWait},
-	"result":     {"save a job's accepted output: result ID -o FILE", cmdResult},
+	"result":     {"save a job's accepted output: result ID -o FILE (exit 1, after writing it, if it is a failure line)", cmdResult},
 	"earnings":   {"print an address's credits: earnings ADDRESS", cmdEarnings},
 	"mandelbrot": {"render the demo on the network: mandelbrot --size N --tiles T -o out.png", cmdMandelbrot},
 }

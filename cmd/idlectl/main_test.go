@@ -198,3 +198,42 @@ func TestSubmitRewardRefused(t *testing.T) {
 		t.Fatalf("submit: %d %q %q", code, out, errs)
 	}
 }
+
+// TestFailedJob: a job whose module failed on every node settles with the
+// failure line as its output; wait and status say it failed, wait exits 1,
+// result writes the line and exits 1.
+func TestFailedJob(t *testing.T) {
+	url, _ := startCoordinator(t)
+	runNodes(t, url, 1, func(n *sim.Node) {
+		n.Run1 = func(ctx context.Context, spec protocol.JobSpec) ([]byte, error) {
+			return protocol.FailureLine("trap: unreachable"), nil
+		}
+	})
+	mod := filepath.Join(t.TempDir(), "m.wasm")
+	_ = os.WriteFile(mod, []byte("\x00asm\x01\x00\x00\x00"), 0o600)
+	// An output limit below the failure line's length: the line is still the result.
+	code, out, errs := run(t, "--coordinator", url, "submit", "--module", mod, "--replicas", "1", "--output-limit", "10")
+	if code != 0 {
+		t.Fatalf("submit: %d %s", code, errs)
+	}
+	id := strings.TrimSpace(out)
+	code, out, errs = run(t, "--coordinator", url, "wait", "--timeout", "30s", "--poll", "50ms", id)
+	if code != 1 || !strings.Contains(out, id+"\tfailed: trap: unreachable\t") || !strings.Contains(errs, "1 of 1 jobs failed") {
+		t.Fatalf("wait: %d %q %q", code, out, errs)
+	}
+	if code, out, errs = run(t, "--coordinator", url, "status", id); code != 0 || !strings.Contains(out, id+"\tfailed: trap: unreachable\t") {
+		t.Fatalf("status: %d %q %q", code, out, errs)
+	}
+	line := string(protocol.FailureLine("trap: unreachable"))
+	if code, out, errs = run(t, "--coordinator", url, "result", id, "-o", "-"); code != 1 || out != line ||
+		errs != "idlectl result: job failed: trap: unreachable\n" {
+		t.Fatalf("result -o -: %d %q %q", code, out, errs)
+	}
+	res := filepath.Join(t.TempDir(), "out.bin")
+	if code, _, errs = run(t, "--coordinator", url, "result", id, "-o", res); code != 1 || !strings.Contains(errs, "job failed: trap: unreachable") {
+		t.Fatalf("result -o FILE: %d %q", code, errs)
+	}
+	if got, _ := os.ReadFile(res); string(got) != line {
+		t.Fatalf("result file %q", got)
+	}
+}
