@@ -21,9 +21,14 @@ var ErrDataDirInUse = errors.New("data folder in use by another coordinator")
 // ErrDataDirInUse, naming the folder, when another process holds it.
 func LockDataDir(dir string) (release func() error, err error) {
 	path := filepath.Join(dir, LockFileName)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock data folder: %w", err)
+	}
+	// Owner-only like the database (a lock file from an older version was
+	// 0644; nothing secret is in it, but nobody else has a use for it).
+	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		_ = f.Chmod(0o600)
 	}
 	held, err := lockFile(f)
 	if err != nil {

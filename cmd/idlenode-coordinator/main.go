@@ -129,7 +129,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("--log-level %q: want debug, info, warn or error", *logLevel)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
-	if err := os.MkdirAll(*data, 0o750); err != nil {
+	if _, err := coordinator.PrepareDataDir(*data, log); err != nil {
 		return err
 	}
 	// One coordinator per data folder: a second would share the database
