@@ -62,6 +62,9 @@ var Dialect = sqlstore.Dialect{
 	},
 	LockSuffix: "FOR UPDATE OF jobs SKIP LOCKED",
 	RowLock:    "FOR UPDATE",
+	// Coordinators opening one database at once migrate it one after the
+	// other (the key is "idlenode" in ASCII); released at commit.
+	MigrationLock: "SELECT pg_advisory_xact_lock(7594314054553789541)",
 }
 
 // bind rewrites ? placeholders as $1, $2, ... (no query has a literal ?).

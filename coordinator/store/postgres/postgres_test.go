@@ -233,3 +233,65 @@ func storetestSpec(now time.Time) protocol.JobSpec {
 		Limits:           protocol.Limits{MemoryBytes: 1 << 20, TimeoutMS: 1000, OutputBytes: 1024},
 		RewardPerReplica: "10", Replicas: 2, Deadline: now.Add(time.Hour)}
 }
+
+// TestConcurrentMigrations: coordinators started at the same moment on an
+// empty database both open it (their migrations are serialised, not
+// raced into duplicate-type errors), and the schema is there once.
+func TestConcurrentMigrations(t *testing.T) {
+	dsn := server(t)
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	ctx := context.Background()
+	for round := range 3 {
+		name := fmt.Sprintf("idlenode_race_%d_%d", os.Getpid(), round)
+		if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+			t.Fatal(err)
+		}
+		const n = 4
+		stores := make(chan *postgres.Store, n)
+		errs := make(chan error, n)
+		start := make(chan struct{})
+		for range n {
+			go func() {
+				<-start
+				s, err := postgres.Open(ctx, replaceDB(dsn, name))
+				if err != nil {
+					errs <- err
+					return
+				}
+				stores <- s
+			}()
+		}
+		close(start)
+		var failed []error
+		for range n {
+			select {
+			case s := <-stores:
+				defer s.Close()
+			case err := <-errs:
+				failed = append(failed, err)
+			}
+		}
+		if len(failed) > 0 {
+			t.Fatalf("round %d: %d of %d concurrent opens failed: %v", round, len(failed), n, failed)
+		}
+		db, err := sql.Open("pgx", replaceDB(dsn, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var versions, totals int
+		if err := db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&versions); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow(`SELECT count(*) FROM ledger_totals`).Scan(&totals); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if versions != len(postgres.Dialect.Migrations) || totals != 1 {
+			t.Fatalf("round %d: %d migrations recorded (want %d), %d ledger_totals rows (want 1)", round, versions, len(postgres.Dialect.Migrations), totals)
+		}
+	}
+}

@@ -115,6 +115,13 @@ type Dialect struct {
 	// UPDATE" where several coordinators share the database; "" where
 	// one writer serialises every unit (SQLite).
 	RowLock string
+	// MigrationLock, when set, is the statement that begins the unit
+	// migrating the schema and filling the ledger totals, and holds a lock
+	// until it commits, e.g. "SELECT pg_advisory_xact_lock(…)" where
+	// several coordinators may open one empty database at once (their
+	// CREATE TABLEs would otherwise race). "" where the database's own
+	// write lock serialises them (SQLite, BEGIN IMMEDIATE).
+	MigrationLock string
 }
 
 // MigrationLeaseSuspended records each lease's replica state (1:
@@ -149,41 +156,44 @@ func New(ctx context.Context, w, r *sql.DB, d Dialect) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	if err := s.tx(ctx, func(tx wtx) error { return ensureTotals(ctx, tx) }); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("ledger totals: %w", err)
-	}
 	return s, nil
 }
 
+// migrate applies the migrations not yet applied and writes the ledger
+// totals if missing, as one unit behind the dialect's MigrationLock: two
+// coordinators opening one new database at once, the second waits for
+// the first and finds the schema done.
 func (s *Store) migrate(ctx context.Context) error {
-	if err := s.tx(ctx, func(tx wtx) error {
-		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`)
-		return err
-	}); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	for i, m := range s.d.Migrations {
-		v := i + 1
-		err := s.tx(ctx, func(tx wtx) error {
+	return s.tx(ctx, func(tx wtx) error {
+		if s.d.MigrationLock != "" {
+			if _, err := tx.ExecContext(ctx, s.d.MigrationLock); err != nil {
+				return fmt.Errorf("migrate: lock: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		for i, m := range s.d.Migrations {
+			v := i + 1
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil {
-				return err
+				return fmt.Errorf("migrate to version %d: %w", v, err)
 			}
 			if n > 0 {
-				return nil
+				continue
 			}
 			if _, err := tx.ExecContext(ctx, m); err != nil {
-				return err
+				return fmt.Errorf("migrate to version %d: %w", v, err)
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version) VALUES (?)`, v)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("migrate to version %d: %w", v, err)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version) VALUES (?)`, v); err != nil {
+				return fmt.Errorf("migrate to version %d: %w", v, err)
+			}
 		}
-	}
-	return nil
+		if err := ensureTotals(ctx, tx); err != nil {
+			return fmt.Errorf("ledger totals: %w", err)
+		}
+		return nil
+	})
 }
 
 // Close closes the database.
