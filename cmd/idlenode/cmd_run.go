@@ -27,7 +27,9 @@ type nodeParts struct {
 	log      *slog.Logger
 	store    *settings.Store
 	headless bool
-	input    idle.Input
+	// openWindow: open the window once the service runs (run --open-window).
+	openWindow bool
+	input      idle.Input
 }
 
 // nodeHooks run in order while the service starts; each may add to deps
@@ -46,6 +48,7 @@ func runNode(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlags("run", stderr)
 	home := homeFlag(fs)
 	headless := fs.Bool("headless", false, "no tray icon (servers, tests)")
+	openWindow := fs.Bool("open-window", false, "also open the window; when the service already runs for this home, only open\nits window (the desktop menu entry: it works with or without a tray)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&passphraseFile, "passphrase-file", "", "read the wallet passphrase from `FILE` where no OS keyring runs (servers)")
 	if err := parseFlags(fs, args); err != nil {
@@ -68,6 +71,19 @@ func runNode(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	ln, err := localapi.Listen(paths.Socket())
+	if errors.Is(err, localapi.ErrAlreadyRunning) && *openWindow {
+		// Clicked again in the menu: the running service shows its window
+		// (one window, brought to the front); a headless one has none, so
+		// open one here.
+		if err := localapi.NewClient(paths.Socket()).ShowWindow(ctx, ""); err == nil {
+			return nil
+		}
+		var args []string
+		if *home != "" {
+			args = []string{"--home", *home}
+		}
+		return runWindow(ctx, args, stdout, stderr)
+	}
 	if errors.Is(err, localapi.ErrAlreadyRunning) {
 		return exitError{Code: 1, Msg: err.Error() + " (socket " + paths.Socket() + ")"}
 	}
@@ -85,7 +101,7 @@ func runNode(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		log.Warn("Settings file had problems", "problem", p.Message)
 	}
 
-	parts := &nodeParts{paths: paths, log: log, store: store, headless: *headless}
+	parts := &nodeParts{paths: paths, log: log, store: store, headless: *headless, openWindow: *openWindow}
 	parts.input = idle.NewInput(log.With("component", "idle"))
 	deps := app.Deps{Paths: paths, Settings: store, Input: parts.input, Log: log.With("component", "core")}
 	var ours func() []int

@@ -18,7 +18,7 @@ func init() {
 		}
 		home := homeOf(p.paths)
 		log := p.log.With("component", "tray")
-		return func(ctx context.Context, a *app.App, _ *localapi.Server) error {
+		return func(ctx context.Context, a *app.App, api *localapi.Server) error {
 			if exe, err := os.Executable(); err == nil {
 				go tray.KeepAutostart(ctx, a, tray.NewAutostart(exe, home), log)
 			}
@@ -27,6 +27,14 @@ func init() {
 				go tray.Notify(ctx, a, n, log)
 			}
 			l := &tray.Launcher{Home: home, Log: log}
+			api.ServeWindow(l.Open) // `run --open-window` clicked again
+			if p.openWindow {
+				// Without a tray host (stock GNOME) the window is all the
+				// owner sees; with one, it is what they clicked for.
+				if err := l.Open(""); err != nil {
+					log.Warn("Could not open the window", "err", err)
+				}
+			}
 			return tray.Run(ctx, &tray.Menu{Core: a, Open: l.Open, Log: log})
 		}, nil
 	})
