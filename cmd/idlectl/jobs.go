@@ -42,7 +42,7 @@ func cmdSubmit(ctx context.Context, g *globals, args []string, stdout, stderr io
 	fs.StringVar(&d.Module, "module", "", "wasm module file (one job)")
 	fs.StringVar(&d.Input, "input", "", "stdin file for the job")
 	fs.Uint64Var(&d.Seed, "seed", 0, "seed (default random)")
-	fs.IntVar(&d.Replicas, "replicas", protocol.DefaultReplicas, "replicas per job")
+	fs.IntVar(&d.Replicas, "replicas", protocol.DefaultReplicas, "replicas per job: each job needs this many nodes' results (1 on a one-node network)")
 	fs.StringVar(&d.Reward, "reward", "1000", "reward per replica in base units")
 	fs.Int64Var(&d.MemoryBytes, "memory", 256<<20, "memory limit in bytes")
 	timeout := fs.Duration("timeout", time.Minute, "run time limit")
@@ -235,7 +235,7 @@ func cmdWait(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 		ctx, cancel = context.WithTimeout(ctx, *timeout)
 		defer cancel()
 	}
-	sts, err := client.WaitJobs(ctx, c, fs.Args(), *poll, nil)
+	sts, err := waitJobs(ctx, c, fs.Args(), *poll, "job", stderr, nil)
 	if err != nil {
 		return err
 	}

@@ -237,3 +237,33 @@ func TestFailedJob(t *testing.T) {
 		t.Fatalf("result file %q", got)
 	}
 }
+
+// TestTooFewNodesHint: on a one-node network, jobs that need two nodes'
+// results never settle; wait and mandelbrot say so once.
+func TestTooFewNodesHint(t *testing.T) {
+	old := hintAfter
+	hintAfter = 300 * time.Millisecond
+	t.Cleanup(func() { hintAfter = old })
+	url, _ := startCoordinator(t)
+	runNodes(t, url, 1, nil)
+	mod := filepath.Join(t.TempDir(), "m.wasm")
+	_ = os.WriteFile(mod, []byte("\x00asm\x01\x00\x00\x00"), 0o600)
+	code, out, errs := run(t, "--coordinator", url, "submit", "--module", mod)
+	if code != 0 {
+		t.Fatalf("submit: %d %s", code, errs)
+	}
+	id := strings.TrimSpace(out)
+	hint := "waiting for more nodes: each job needs 2 nodes' results (replicas); a network with fewer nodes needs --replicas 1\n"
+	code, out, errs = run(t, "--coordinator", url, "wait", "--timeout", "1500ms", "--poll", "50ms", id)
+	if code != 1 || strings.Count(errs, hint) != 1 {
+		t.Fatalf("wait: %d %q %q", code, out, errs)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	err := cmdMandelbrot(ctx, &globals{coordinator: url, stderr: &stderr}, []string{"--size", "16", "--tiles", "4", "--module", mod,
+		"-o", filepath.Join(t.TempDir(), "m.png")}, &stdout, &stderr)
+	if err == nil || strings.Count(stderr.String(), strings.Replace(hint, "each job", "each tile", 1)) != 1 {
+		t.Fatalf("mandelbrot: %v %q", err, stderr.String())
+	}
+}

@@ -4,19 +4,22 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/idlenode/idlenode/examples/mandelbrot"
+	"github.com/idlenode/idlenode/protocol"
+	"github.com/idlenode/idlenode/protocol/client"
 )
 
 func cmdMandelbrot(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("mandelbrot", stderr)
 	size := fs.Int("size", 1024, "image side in pixels")
 	tiles := fs.Int("tiles", 64, "tile jobs (a square number whose root divides the size)")
-	replicas := fs.Int("replicas", 2, "replicas per tile")
+	replicas := fs.Int("replicas", 2, "replicas per tile: each tile needs this many nodes' results (1 on a one-node network)")
 	reward := fs.String("reward", "1000", "reward per replica in base units")
 	module := fs.String("module", "", "prebuilt tile module (default: build examples/mandelbrot/tile with the local Go toolchain)")
 	out := fs.String("o", "mandelbrot.png", "output PNG")
@@ -48,13 +51,13 @@ func cmdMandelbrot(ctx context.Context, g *globals, args []string, stdout, stder
 	}
 	start := time.Now()
 	last := -1
-	img, err := mandelbrot.Render(ctx, c, wasm, mandelbrot.Job{Size: *size, Tiles: *tiles, Replicas: *replicas, Reward: *reward,
+	img, err := render(ctx, c, wasm, mandelbrot.Job{Size: *size, Tiles: *tiles, Replicas: *replicas, Reward: *reward,
 		Deadline: *deadline, Progress: func(done, total int) {
 			if done != last {
 				fmt.Fprintf(stderr, "tiles %d/%d\n", done, total)
 				last = done
 			}
-		}})
+		}}, stderr)
 	if err != nil {
 		return err
 	}
@@ -67,4 +70,46 @@ func cmdMandelbrot(ctx context.Context, g *globals, args []string, stdout, stder
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d×%d, %d tiles) in %s\n", *out, *size, *size, *tiles, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// render is mandelbrot.Render, with idlectl's wait (which says when tiles
+// wait for more nodes than the network has, on hint) and a tile whose
+// module failed named as such.
+func render(ctx context.Context, c *client.Client, module []byte, j mandelbrot.Job, hint io.Writer) (*image.Paletted, error) {
+	tiles, err := mandelbrot.Tiles(j.Size, j.Tiles)
+	if err != nil {
+		return nil, err
+	}
+	mod, err := c.PutBlob(ctx, module)
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	specs := make([]protocol.JobSpec, len(tiles))
+	for i, t := range tiles {
+		specs[i] = protocol.JobSpec{Runtime: protocol.RuntimeWASI, Module: mod, Args: t.Args(), Seed: uint64(i),
+			Limits:           protocol.Limits{MemoryBytes: 256 << 20, TimeoutMS: 120_000, OutputBytes: int64(t.W * t.H)},
+			RewardPerReplica: j.Reward, Replicas: j.Replicas, Deadline: time.Now().Add(j.Deadline)}
+	}
+	ids, err := c.Submit(ctx, specs...)
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	sts, err := waitJobs(ctx, c, ids, j.Poll, "tile", hint, j.Progress)
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	outs := make([][]byte, len(tiles))
+	for i, st := range sts {
+		if st.State != protocol.JobDone {
+			return nil, fmt.Errorf("render: tile %d (job %s) %s: %s", i, st.ID, st.State, st.Error)
+		}
+		// A failure line may be longer than a small tile.
+		if outs[i], err = c.GetBlob(ctx, st.OutputHash, max(int64(tiles[i].W*tiles[i].H), protocol.MaxFailureBytes)); err != nil {
+			return nil, fmt.Errorf("render: tile %d: %w", i, err)
+		}
+		if msg, ok := failureMessage(outs[i]); ok {
+			return nil, fmt.Errorf("render: tile %d (job %s) failed: %s", i, st.ID, msg)
+		}
+	}
+	return mandelbrot.Assemble(j.Size, tiles, outs)
 }

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/idlenode/idlenode/protocol"
+	"github.com/idlenode/idlenode/protocol/client"
+)
+
+// hintAfter is how long waitJobs sees no progress before it says that
+// jobs wait for more nodes than the network has.
+var hintAfter = 20 * time.Second
+
+// waitJobs polls jobs until every one is settled, like client.WaitJobs,
+// calling progress (if set) after each poll. When neither a job settled
+// nor a result arrived for hintAfter, and an open job has results from
+// some nodes but fewer than it needs, it prints one hint line to hint:
+// on a network with fewer nodes than replicas such jobs never settle.
+// noun names a job in that line ("job", "tile").
+func waitJobs(ctx context.Context, c *client.Client, ids []string, poll time.Duration, noun string, hint io.Writer,
+	progress func(done, total int)) ([]protocol.JobStatus, error) {
+	if poll <= 0 {
+		poll = time.Second
+	}
+	out := make([]protocol.JobStatus, len(ids))
+	settled := make([]bool, len(ids))
+	done := 0
+	lastDone, lastResults := -1, -1
+	lastChange := time.Now()
+	hinted := false
+	for {
+		results, short := 0, 0
+		for i, id := range ids {
+			if settled[i] {
+				continue
+			}
+			st, err := c.Job(ctx, id)
+			if err != nil {
+				return out, fmt.Errorf("wait for jobs: %w", err)
+			}
+			out[i] = st
+			if st.State != protocol.JobOpen {
+				settled[i] = true
+				done++
+				continue
+			}
+			results += st.Results
+			if st.Results > 0 && st.Results < st.Target {
+				short = max(short, st.Target)
+			}
+		}
+		if progress != nil {
+			progress(done, len(ids))
+		}
+		if done == len(ids) {
+			return out, nil
+		}
+		if done != lastDone || results != lastResults {
+			lastDone, lastResults, lastChange = done, results, time.Now()
+		} else if !hinted && short > 1 && time.Since(lastChange) >= hintAfter {
+			fmt.Fprintf(hint, "waiting for more nodes: each %s needs %d nodes' results (replicas); a network with fewer nodes needs --replicas 1\n", noun, short)
+			hinted = true
+		}
+		select {
+		case <-ctx.Done():
+			return out, fmt.Errorf("wait for jobs: %w", ctx.Err())
+		case <-time.After(poll):
+		}
+	}
+}
