@@ -26,7 +26,7 @@ import (
 )
 
 func init() {
-	register(command{name: "wallet", summary: "manage the wallet: create, import, export, balance, claim, stake, send", run: runWallet})
+	register(command{name: "wallet", summary: "manage the wallet: create, import, export, address, balance, claim, stake, unstake, withdraw, send, history", run: runWallet})
 }
 
 const walletUsage = `Usage: idlenode wallet SUBCOMMAND [flags]

@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/idlenode/idlenode/internal/buildinfo"
 )
 
 // command is one verb of the idlenode binary.
@@ -49,8 +51,16 @@ func main() {
 }
 
 func realMain(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "help", "-h", "--help":
 		usage(stdout)
+		return 0
+	case "version", "--version":
+		fmt.Fprintln(stdout, buildinfo.String("idlenode"))
 		return 0
 	}
 	c, ok := commands[args[0]]

@@ -84,3 +84,14 @@ func TestRunOpenWindowAsksTheService(t *testing.T) {
 		t.Fatal("the service was not asked to show its window")
 	}
 }
+
+func TestVersionAndNoCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := realMain([]string{"--version"}, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "idlenode ") {
+		t.Errorf("--version: %d %q", code, out.String())
+	}
+	out.Reset()
+	if code := realMain(nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "Usage: idlenode COMMAND") {
+		t.Errorf("no command: %d %q", code, errb.String())
+	}
+}
