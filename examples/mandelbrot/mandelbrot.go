@@ -109,6 +109,18 @@ func WritePNG(w io.Writer, img image.Image) error {
 	return nil
 }
 
+// canBuildWASIP1 reports whether Go version v ("go1.19.8", "go1.26.8",
+// "devel …") has the wasip1 port, which came in Go 1.21.
+func canBuildWASIP1(v string) bool {
+	rest, ok := strings.CutPrefix(v, "go1.")
+	if !ok {
+		return true // a development build: let it try
+	}
+	minor, _, _ := strings.Cut(rest, ".")
+	n, err := strconv.Atoi(strings.TrimRightFunc(minor, func(r rune) bool { return r < '0' || r > '9' }))
+	return err != nil || n >= 21
+}
+
 // Build compiles the tile program for wasip1 with the go command found on
 // PATH (or $GO), caching the module under cacheDir by the hash of the
 // source and the Go version. It needs no network: the program uses the
@@ -120,7 +132,10 @@ func Build(ctx context.Context, cacheDir string) ([]byte, error) {
 	}
 	ver, err := exec.CommandContext(ctx, goBin, "env", "GOVERSION").Output()
 	if err != nil {
-		return nil, fmt.Errorf("build tile module: no usable Go toolchain (%w); pass a prebuilt module instead", err)
+		return nil, fmt.Errorf("build tile module: no usable Go toolchain (%w); pass a prebuilt module instead (--module)", err)
+	}
+	if v := strings.TrimSpace(string(ver)); !canBuildWASIP1(v) {
+		return nil, fmt.Errorf("build tile module: %s cannot build for wasip1 (Go 1.21 or newer can; set $GO to one), or pass a prebuilt module (--module)", v)
 	}
 	sum := sha256.Sum256(append(append([]byte{}, Source...), bytes.TrimSpace(ver)...))
 	out := filepath.Join(cacheDir, "mandelbrot-tile-"+hex.EncodeToString(sum[:8])+".wasm")
