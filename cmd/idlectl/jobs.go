@@ -80,20 +80,19 @@ func cmdSubmit(ctx context.Context, g *globals, args []string, stdout, stderr io
 		fs.Usage()
 		return errUsage
 	}
-	c, err := g.client(ctx, true)
-	if err != nil {
-		return err
-	}
-	uploaded := map[string]string{}
-	// upload sends file p once, after check (when given) accepts it.
-	upload := func(p string, check func([]byte) error) (string, error) {
+	// Every file is read and checked, and every job validated, before
+	// anything goes over the network: a local mistake costs nothing.
+	hashes := map[string]string{} // path: sha256
+	var paths []string            // in order of first use
+	// hash reads file p once, after check (when given) accepts it.
+	hash := func(p string, check func([]byte) error) (string, error) {
 		if p == "" {
 			return "", nil
 		}
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(base, p)
 		}
-		if h, ok := uploaded[p]; ok {
+		if h, ok := hashes[p]; ok {
 			return h, nil
 		}
 		data, err := os.ReadFile(p)
@@ -105,11 +104,9 @@ func cmdSubmit(ctx context.Context, g *globals, args []string, stdout, stderr io
 				return "", fmt.Errorf("%s: %w", p, err)
 			}
 		}
-		h, err := c.PutBlob(ctx, data)
-		if err != nil {
-			return "", err
-		}
-		uploaded[p] = h
+		h := client.HashBytes(data)
+		hashes[p] = h
+		paths = append(paths, p)
 		return h, nil
 	}
 	specs := make([]protocol.JobSpec, len(jobs))
@@ -117,11 +114,11 @@ func cmdSubmit(ctx context.Context, g *globals, args []string, stdout, stderr io
 		if j.Module == "" {
 			return fmt.Errorf("job %d has no module", i)
 		}
-		mod, err := upload(j.Module, checkModule)
+		mod, err := hash(j.Module, checkModule)
 		if err != nil {
 			return fmt.Errorf("job %d: %w", i, err)
 		}
-		in, err := upload(j.Input, nil)
+		in, err := hash(j.Input, nil)
 		if err != nil {
 			return fmt.Errorf("job %d: %w", i, err)
 		}
@@ -148,6 +145,24 @@ func cmdSubmit(ctx context.Context, g *globals, args []string, stdout, stderr io
 			return fmt.Errorf("job %d: %w", i, err)
 		}
 		specs[i] = s
+	}
+	c, err := g.client(ctx, true)
+	if err != nil {
+		return err
+	}
+	// Files are read again to upload, one at a time, rather than all
+	// kept in memory.
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if client.HashBytes(data) != hashes[p] {
+			return fmt.Errorf("%s changed while it was being submitted", p)
+		}
+		if _, err := c.PutBlob(ctx, data); err != nil {
+			return err
+		}
 	}
 	for start := 0; start < len(specs); start += protocol.MaxBatch {
 		ids, err := c.Submit(ctx, specs[start:min(start+protocol.MaxBatch, len(specs))]...)

@@ -267,3 +267,34 @@ func TestTooFewNodesHint(t *testing.T) {
 		t.Fatalf("mandelbrot: %v %q", err, stderr.String())
 	}
 }
+
+// TestLocalChecksFirst: local mistakes (a missing file, an output folder
+// that is not there, a bad grid) are reported before any network call;
+// the coordinator here is unreachable, so reaching it would say so.
+func TestLocalChecksFirst(t *testing.T) {
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "m.wasm")
+	_ = os.WriteFile(mod, []byte("\x00asm\x01\x00\x00\x00"), 0o600)
+	_ = os.WriteFile(filepath.Join(dir, "missing.json"), []byte(`[{"module":"m.wasm"},{"module":"m.wasm","input":"nope.bin"}]`), 0o600)
+	notDir := filepath.Join(dir, "file")
+	_ = os.WriteFile(notDir, nil, 0o600)
+	const down = "http://127.0.0.1:1"
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"submit", "--module", filepath.Join(dir, "nonexist.wasm")}, "nonexist.wasm: no such file"},
+		{[]string{"submit", "--manifest", filepath.Join(dir, "missing.json")}, "nope.bin: no such file"},
+		{[]string{"mandelbrot", "--size", "16", "--tiles", "4", "--module", mod, "-o", filepath.Join(dir, "nonexistent", "x.png")},
+			"idlectl mandelbrot: output folder " + filepath.Join(dir, "nonexistent") + " does not exist\n"},
+		{[]string{"mandelbrot", "--size", "16", "--tiles", "4", "--module", mod, "-o", filepath.Join(notDir, "x.png")}, "is not a folder"},
+		{[]string{"mandelbrot", "--size", "16", "--tiles", "4", "--module", mod, "-o", dir}, "is a folder"},
+		{[]string{"mandelbrot", "--tiles", "5"}, "idlectl mandelbrot: bad grid: 5 tiles"},
+	} {
+		code, out, errs := run(t, append([]string{"--coordinator", down}, c.args...)...)
+		if code == 0 || out != "" || !strings.Contains(errs, c.want) || strings.Contains(errs, "ephemeral") ||
+			strings.Contains(errs, "127.0.0.1:1") || strings.Contains(errs, "mandelbrot: mandelbrot") {
+			t.Errorf("%v: code %d out %q stderr %q, want %q", c.args, code, out, errs, c.want)
+		}
+	}
+}

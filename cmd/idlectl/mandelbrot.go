@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/idlenode/idlenode/examples/mandelbrot"
@@ -28,8 +31,12 @@ func cmdMandelbrot(ctx context.Context, g *globals, args []string, stdout, stder
 		return err
 	}
 	if _, err := mandelbrot.Tiles(*size, *tiles); err != nil {
-		fmt.Fprintln(stderr, "mandelbrot:", err)
+		fmt.Fprintf(stderr, "idlectl mandelbrot: %s\n", strings.TrimPrefix(err.Error(), "mandelbrot: "))
 		return errUsage
+	}
+	// Before building, uploading or paying for any tile.
+	if err := checkOutput(*out); err != nil {
+		return err
 	}
 	var wasm []byte
 	var err error
@@ -112,4 +119,29 @@ func render(ctx context.Context, c *client.Client, module []byte, j mandelbrot.J
 		}
 	}
 	return mandelbrot.Assemble(j.Size, tiles, outs)
+}
+
+// checkOutput fails unless a file can be written at path: its folder
+// exists and takes new files (writeFileAtomic writes a temporary file
+// beside path), and path is not a folder.
+func checkOutput(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("output %s is a folder", path)
+	}
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("output folder %s does not exist", dir)
+	case err != nil:
+		return fmt.Errorf("output folder: %w", err)
+	case !fi.IsDir():
+		return fmt.Errorf("output folder %s is not a folder", dir)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".check-*")
+	if err != nil {
+		return fmt.Errorf("cannot write in output folder %s: %w", dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
