@@ -227,6 +227,22 @@ func runPause(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
+// parseInterleaved parses flags wherever they stand among the arguments
+// and returns the others in order.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
 // maxSnooze is the longest 'pause --for' the service takes (a week).
 const maxSnooze = 7 * 24 * time.Hour
 
@@ -263,11 +279,15 @@ func runSettings(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintln(stderr, "Usage: idlenode settings [--home DIR] show | set KEY VALUE | preset gentle|balanced|max")
 		fmt.Fprintln(stderr, "Keys: "+strings.Join(settings.Keys(), ", "))
 	}
-	paths, err := parsePaths(fs, args, home)
+	// Flags may come after the subcommand too: `settings show --home DIR`.
+	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
-	rest := fs.Args()
+	paths, err := app.DefaultPaths(*home)
+	if err != nil {
+		return err
+	}
 	if len(rest) == 0 {
 		rest = []string{"show"}
 	}

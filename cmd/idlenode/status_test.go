@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -121,5 +122,21 @@ func TestPauseAndStatusRefuseBadArguments(t *testing.T) {
 		if !errors.As(err, &ee) || ee.Code != 2 || !strings.Contains(ee.Msg, tc.want) {
 			t.Errorf("%v: %v, want usage error saying %q", tc.args, err, tc.want)
 		}
+	}
+}
+
+// settings takes --home after the subcommand too, and -h anywhere is help.
+func TestSettingsFlagsAfterSubcommand(t *testing.T) {
+	home := t.TempDir()
+	var out, errb bytes.Buffer
+	if err := runSettings(context.Background(), []string{"set", "idle_minutes", "5", "--home", home}, &out, &errb); err != nil {
+		t.Fatalf("set … --home: %v %s", err, errb.String())
+	}
+	out.Reset()
+	if err := runSettings(context.Background(), []string{"show", "--home", home}, &out, &errb); err != nil || !strings.Contains(out.String(), "idle_minutes            5") {
+		t.Fatalf("show --home: %v %q", err, out.String())
+	}
+	if err := runSettings(context.Background(), []string{"show", "-h"}, &out, &errb); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("show -h: %v", err)
 	}
 }
