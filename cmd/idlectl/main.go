@@ -17,22 +17,40 @@ import (
 
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/idlenode/idlenode/internal/buildinfo"
 	"github.com/idlenode/idlenode/protocol"
 	"github.com/idlenode/idlenode/protocol/client"
 )
 
-type command struct {
-	summary string
-	run     func(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error
-}
+type command func(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error
 
 var commands = map[string]command{
-	"submit":     {"submit one job (--module FILE) or a manifest of many (--manifest FILE); prints job ids", cmdSubmit},
-	"status":     {"print the state of jobs: status ID... (a job whose module failed shows as failed: MESSAGE)", cmdStatus},
-	"wait":       {"wait until jobs are settled: wait ID... (exit 1 if any failed)", cmdWait},
-	"result":     {"save a job's accepted output: result ID -o FILE (exit 1, after writing it, if it is a failure line)", cmdResult},
-	"earnings":   {"print an address's credits: earnings ADDRESS", cmdEarnings},
-	"mandelbrot": {"render the demo on the network: mandelbrot --size N --tiles T -o out.png", cmdMandelbrot},
+	"submit":     cmdSubmit,
+	"status":     cmdStatus,
+	"wait":       cmdWait,
+	"result":     cmdResult,
+	"earnings":   cmdEarnings,
+	"mandelbrot": cmdMandelbrot,
+	"version":    cmdVersion,
+}
+
+// verbs say what each command takes and does, for the usage texts (apart
+// from commands, which newFlags would otherwise reach in a cycle).
+var verbs = map[string]struct{ args, summary string }{
+	"submit": {"(--module FILE | --manifest FILE) [flags] [-- ARGS...]",
+		"submit one job (--module, ARGS after -- are its arguments) or a manifest of many (--manifest); prints job ids"},
+	"status": {"ID...",
+		"print each job's state, replicas (results/wanted) and output; a failed module shows as failed: MESSAGE"},
+	"wait": {"[flags] ID...",
+		"wait until the jobs are settled and print their state as status does; exit 1 if any failed"},
+	"result": {"ID -o FILE",
+		"save a job's accepted output to FILE (- for stdout); a failed module's line is saved too, with exit 1"},
+	"earnings": {"[flags] ADDRESS",
+		"print the credits of a 0x address: total, by day, and its recent jobs"},
+	"mandelbrot": {"[flags]",
+		"render the Mandelbrot demo on the network: one job per tile, assembled into a PNG"},
+	"version": {"",
+		"print idlectl's version"},
 }
 
 var errUsage = errors.New("usage")
@@ -48,18 +66,19 @@ func main() {
 }
 
 func usage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "usage: idlectl [--network FILE | --coordinator URL] [--key-file FILE] COMMAND [flags]\n\ncommands:\n")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
+	fmt.Fprintf(w, "usage: idlectl [--network FILE | --coordinator URL] [--key-file FILE] COMMAND [flags]\n       idlectl --version\n\ncommands:\n")
+	names := make([]string, 0, len(verbs))
+	for n := range verbs {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-11s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %s\n        %s\n", strings.TrimSpace(n+" "+verbs[n].args), verbs[n].summary)
 	}
 	fmt.Fprintf(w, "\nglobal flags:\n")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
+	fmt.Fprintf(w, "\nidlectl COMMAND -h describes a command's flags.\n")
 }
 
 func realMain(args []string, stdout, stderr io.Writer) int {
@@ -69,6 +88,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&g.network, "network", "", "network descriptor file or URL (network.json)")
 	fs.StringVar(&g.coordinator, "coordinator", "", "coordinator URL (instead of --network)")
 	fs.StringVar(&g.keyFile, "key-file", "", "file holding a hex private key to sign in with (default: a new ephemeral key)")
+	version := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			usage(stdout, fs)
@@ -78,11 +98,19 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 		usage(stderr, fs)
 		return 2
 	}
-	if fs.NArg() == 0 || fs.Arg(0) == "help" {
+	if *version {
+		fmt.Fprintln(stdout, buildinfo.String("idlectl"))
+		return 0
+	}
+	switch {
+	case fs.NArg() == 0:
+		usage(stderr, fs)
+		return 2
+	case fs.Arg(0) == "help":
 		usage(stdout, fs)
 		return 0
 	}
-	c, ok := commands[fs.Arg(0)]
+	run, ok := commands[fs.Arg(0)]
 	if !ok {
 		fmt.Fprintf(stderr, "idlectl: unknown command %q\n\n", fs.Arg(0))
 		usage(stderr, fs)
@@ -90,7 +118,7 @@ func realMain(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := c.run(ctx, g, fs.Args()[1:], stdout, stderr)
+	err := run(ctx, g, fs.Args()[1:], stdout, stderr)
 	var ee exitError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
@@ -161,10 +189,36 @@ func (g *globals) client(ctx context.Context, signed bool) (*client.Client, erro
 	return client.New(url, sg)
 }
 
+// newFlags returns the flag set of command name, whose usage names its
+// arguments and says what it does.
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		w := fs.Output()
+		v := verbs[name]
+		fmt.Fprintf(w, "usage: idlectl [global flags] %s\n\n%s\n", strings.TrimSpace(name+" "+v.args), v.summary)
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprintf(w, "\nflags:\n")
+			fs.PrintDefaults()
+		}
+	}
 	return fs
+}
+
+func cmdVersion(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("version", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	fmt.Fprintln(stdout, buildinfo.String("idlectl"))
+	return nil
 }
 
 // parseFlags parses flags anywhere among the arguments (result ID -o F);

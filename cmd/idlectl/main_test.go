@@ -18,6 +18,7 @@ import (
 	"github.com/idlenode/idlenode/coordinator"
 	"github.com/idlenode/idlenode/coordinator/sim"
 	"github.com/idlenode/idlenode/coordinator/store/sqlite"
+	"github.com/idlenode/idlenode/internal/buildinfo"
 	"github.com/idlenode/idlenode/protocol"
 	"github.com/idlenode/idlenode/protocol/client"
 )
@@ -295,6 +296,39 @@ func TestLocalChecksFirst(t *testing.T) {
 		if code == 0 || out != "" || !strings.Contains(errs, c.want) || strings.Contains(errs, "ephemeral") ||
 			strings.Contains(errs, "127.0.0.1:1") || strings.Contains(errs, "mandelbrot: mandelbrot") {
 			t.Errorf("%v: code %d out %q stderr %q, want %q", c.args, code, out, errs, c.want)
+		}
+	}
+}
+
+// TestHelp: every verb's -h names its arguments and says what it does;
+// no command is a usage error; --version and version print the build.
+func TestHelp(t *testing.T) {
+	for verb, want := range map[string]string{
+		"submit":     "usage: idlectl [global flags] submit (--module FILE | --manifest FILE) [flags] [-- ARGS...]\n",
+		"status":     "usage: idlectl [global flags] status ID...\n",
+		"wait":       "usage: idlectl [global flags] wait [flags] ID...\n",
+		"result":     "usage: idlectl [global flags] result ID -o FILE\n",
+		"earnings":   "usage: idlectl [global flags] earnings [flags] ADDRESS\n",
+		"mandelbrot": "usage: idlectl [global flags] mandelbrot [flags]\n",
+		"version":    "usage: idlectl [global flags] version\n",
+	} {
+		code, out, errs := run(t, verb, "-h")
+		lines := strings.Split(errs, "\n")
+		if code != 0 || out != "" || !strings.HasPrefix(errs, want) || len(lines) < 3 || len(lines[2]) < 20 {
+			t.Errorf("%s -h: %d %q %q", verb, code, out, errs)
+		}
+	}
+	code, out, errs := run(t)
+	if code != 2 || out != "" || !strings.Contains(errs, "usage: idlectl") {
+		t.Errorf("no command: %d %q %q", code, out, errs)
+	}
+	if code, out, _ := run(t, "help"); code != 0 || !strings.Contains(out, "submit (--module FILE | --manifest FILE)") {
+		t.Errorf("help: %d %q", code, out)
+	}
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		code, out, errs := run(t, args...)
+		if code != 0 || out != buildinfo.String("idlectl")+"\n" || errs != "" {
+			t.Errorf("%v: %d %q %q", args, code, out, errs)
 		}
 	}
 }
