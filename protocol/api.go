@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -36,6 +37,24 @@ const (
 	FailurePrefix   = "idlenode: job failed: "
 	MaxFailureBytes = 256
 )
+
+// ParseFailure reports whether output is a failure line (FailureLine) and
+// returns its message, control characters made spaces for a terminal.
+func ParseFailure(output []byte) (string, bool) {
+	if len(output) > MaxFailureBytes || !bytes.HasPrefix(output, []byte(FailurePrefix)) || !bytes.HasSuffix(output, []byte("\n")) {
+		return "", false
+	}
+	msg := strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, string(output[len(FailurePrefix):len(output)-1]))
+	if msg == "" {
+		msg = "(no message)"
+	}
+	return msg, true
+}
 
 // FailureLine is the result of a failed job: FailurePrefix, message, and a
 // newline, cut to MaxFailureBytes. Every node cuts it the same way.

@@ -187,3 +187,14 @@ func TestFailureLine(t *testing.T) {
 		t.Errorf("long: %d bytes %q…", len(long), long[:40])
 	}
 }
+
+func TestParseFailure(t *testing.T) {
+	if msg, ok := protocol.ParseFailure(protocol.FailureLine("trap:\tunreachable")); !ok || msg != "trap: unreachable" {
+		t.Errorf("round trip: %q %v", msg, ok)
+	}
+	for _, out := range []string{"", "tile bytes", "idlenode: job failed: no newline", string(protocol.FailureLine("x")) + "more"} {
+		if _, ok := protocol.ParseFailure([]byte(out)); ok {
+			t.Errorf("%q taken for a failure line", out)
+		}
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -305,30 +304,10 @@ func cmdResult(ctx context.Context, g *globals, args []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	if msg, ok := failureMessage(data); ok {
+	if msg, ok := protocol.ParseFailure(data); ok {
 		return exitError{1, "job failed: " + msg}
 	}
 	return nil
-}
-
-// failureMessage returns MESSAGE when data is a failure line,
-// "idlenode: job failed: MESSAGE\n": the result of a job whose module
-// failed on every node (a trap, a non-zero exit, a memory limit...).
-// Control characters in MESSAGE become spaces, to keep it one line.
-func failureMessage(data []byte) (string, bool) {
-	if len(data) > protocol.MaxFailureBytes || !bytes.HasPrefix(data, []byte(protocol.FailurePrefix)) || !bytes.HasSuffix(data, []byte("\n")) {
-		return "", false
-	}
-	msg := strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, string(data[len(protocol.FailurePrefix):len(data)-1]))
-	if msg == "" {
-		msg = "(no message)"
-	}
-	return msg, true
 }
 
 // jobFailure returns the message of a done job whose output is a failure
@@ -345,7 +324,7 @@ func jobFailure(ctx context.Context, c *client.Client, st protocol.JobStatus) (s
 	if err != nil {
 		return "", fmt.Errorf("job %s: %w", st.ID, err)
 	}
-	msg, _ := failureMessage(data)
+	msg, _ := protocol.ParseFailure(data)
 	return msg, nil
 }
 

@@ -79,46 +79,13 @@ func cmdMandelbrot(ctx context.Context, g *globals, args []string, stdout, stder
 	return nil
 }
 
-// render is mandelbrot.Render, with idlectl's wait (which says when tiles
-// wait for more nodes than the network has, on hint) and a tile whose
-// module failed named as such.
+// render is mandelbrot.Render with idlectl's wait, which says on hint
+// when tiles wait for more nodes than the network has.
 func render(ctx context.Context, c *client.Client, module []byte, j mandelbrot.Job, hint io.Writer) (*image.Paletted, error) {
-	tiles, err := mandelbrot.Tiles(j.Size, j.Tiles)
-	if err != nil {
-		return nil, err
+	j.Wait = func(ctx context.Context, c *client.Client, ids []string, poll time.Duration, progress func(done, total int)) ([]protocol.JobStatus, error) {
+		return waitJobs(ctx, c, ids, poll, "tile", hint, progress)
 	}
-	mod, err := c.PutBlob(ctx, module)
-	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	specs := make([]protocol.JobSpec, len(tiles))
-	for i, t := range tiles {
-		specs[i] = protocol.JobSpec{Runtime: protocol.RuntimeWASI, Module: mod, Args: t.Args(), Seed: uint64(i),
-			Limits:           protocol.Limits{MemoryBytes: 256 << 20, TimeoutMS: 120_000, OutputBytes: int64(t.W * t.H)},
-			RewardPerReplica: j.Reward, Replicas: j.Replicas, Deadline: time.Now().Add(j.Deadline)}
-	}
-	ids, err := c.Submit(ctx, specs...)
-	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	sts, err := waitJobs(ctx, c, ids, j.Poll, "tile", hint, j.Progress)
-	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
-	}
-	outs := make([][]byte, len(tiles))
-	for i, st := range sts {
-		if st.State != protocol.JobDone {
-			return nil, fmt.Errorf("render: tile %d (job %s) %s: %s", i, st.ID, st.State, st.Error)
-		}
-		// A failure line may be longer than a small tile.
-		if outs[i], err = c.GetBlob(ctx, st.OutputHash, max(int64(tiles[i].W*tiles[i].H), protocol.MaxFailureBytes)); err != nil {
-			return nil, fmt.Errorf("render: tile %d: %w", i, err)
-		}
-		if msg, ok := failureMessage(outs[i]); ok {
-			return nil, fmt.Errorf("render: tile %d (job %s) failed: %s", i, st.ID, msg)
-		}
-	}
-	return mandelbrot.Assemble(j.Size, tiles, outs)
+	return mandelbrot.Render(ctx, c, module, j)
 }
 
 // checkOutput fails unless a file can be written at path: its folder

@@ -19,6 +19,9 @@ type Job struct {
 	Poll        time.Duration // status poll interval, default 1 s
 	// Progress, if set, is called after each poll with settled and total.
 	Progress func(done, total int)
+	// Wait, if set, replaces client.WaitJobs (idlectl's also says when
+	// tiles wait for more nodes than the network has).
+	Wait func(ctx context.Context, c *client.Client, ids []string, poll time.Duration, progress func(done, total int)) ([]protocol.JobStatus, error)
 }
 
 // Render uploads module, submits one job per tile, waits for every tile,
@@ -42,7 +45,11 @@ func Render(ctx context.Context, c *client.Client, module []byte, j Job) (*image
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
-	sts, err := client.WaitJobs(ctx, c, ids, j.Poll, j.Progress)
+	wait := j.Wait
+	if wait == nil {
+		wait = client.WaitJobs
+	}
+	sts, err := wait(ctx, c, ids, j.Poll, j.Progress)
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
@@ -51,8 +58,12 @@ func Render(ctx context.Context, c *client.Client, module []byte, j Job) (*image
 		if st.State != protocol.JobDone {
 			return nil, fmt.Errorf("render: tile %d (job %s) %s: %s", i, st.ID, st.State, st.Error)
 		}
-		if outs[i], err = c.GetBlob(ctx, st.OutputHash, int64(tiles[i].W*tiles[i].H)); err != nil {
+		// A failure line may be longer than a small tile.
+		if outs[i], err = c.GetBlob(ctx, st.OutputHash, max(int64(tiles[i].W*tiles[i].H), protocol.MaxFailureBytes)); err != nil {
 			return nil, fmt.Errorf("render: tile %d: %w", i, err)
+		}
+		if msg, ok := protocol.ParseFailure(outs[i]); ok {
+			return nil, fmt.Errorf("render: tile %d (job %s) failed: %s", i, st.ID, msg)
 		}
 	}
 	return Assemble(j.Size, tiles, outs)
