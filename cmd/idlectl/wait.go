@@ -22,29 +22,16 @@ var hintAfter = 20 * time.Second
 // noun names a job in that line ("job", "tile").
 func waitJobs(ctx context.Context, c *client.Client, ids []string, poll time.Duration, noun string, hint io.Writer,
 	progress func(done, total int)) ([]protocol.JobStatus, error) {
-	if poll <= 0 {
-		poll = time.Second
-	}
-	out := make([]protocol.JobStatus, len(ids))
-	settled := make([]bool, len(ids))
-	done := 0
 	lastDone, lastResults := -1, -1
 	lastChange := time.Now()
 	hinted := false
-	for {
+	return client.WatchJobs(ctx, c, ids, poll, func(sts []protocol.JobStatus, done int) {
+		if progress != nil {
+			progress(done, len(ids))
+		}
 		results, short := 0, 0
-		for i, id := range ids {
-			if settled[i] {
-				continue
-			}
-			st, err := c.Job(ctx, id)
-			if err != nil {
-				return out, fmt.Errorf("wait for jobs: %w", err)
-			}
-			out[i] = st
+		for _, st := range sts {
 			if st.State != protocol.JobOpen {
-				settled[i] = true
-				done++
 				continue
 			}
 			results += st.Results
@@ -52,22 +39,11 @@ func waitJobs(ctx context.Context, c *client.Client, ids []string, poll time.Dur
 				short = max(short, st.Target)
 			}
 		}
-		if progress != nil {
-			progress(done, len(ids))
-		}
-		if done == len(ids) {
-			return out, nil
-		}
 		if done != lastDone || results != lastResults {
 			lastDone, lastResults, lastChange = done, results, time.Now()
 		} else if !hinted && short > 1 && time.Since(lastChange) >= hintAfter {
 			fmt.Fprintf(hint, "waiting for more nodes: each %s needs %d nodes' results (replicas); a network with fewer nodes needs --replicas 1\n", noun, short)
 			hinted = true
 		}
-		select {
-		case <-ctx.Done():
-			return out, fmt.Errorf("wait for jobs: %w", ctx.Err())
-		case <-time.After(poll):
-		}
-	}
+	})
 }
