@@ -50,7 +50,7 @@ type Config struct {
 	ExtraReplicas int           // replicas beyond the request before failing, default 2
 	TrustAfter    int64         // clean accepted replicas before single-replica jobs, default 20; <0 disables
 	SpotCheckRate float64       // fraction of a trusted node's jobs still replicated, default 0.1
-	RateLimit     rate.Limit    // requests per second per client, default 50
+	RateLimit     rate.Limit    // requests per second per client, default 50; rate.Inf: no limit
 	RateBurst     int           // default 100
 
 	// MaxReward is the largest reward per replica a job may offer, in
@@ -129,6 +129,9 @@ func (c *Config) withDefaults() error {
 	}
 	if c.RateLimit == 0 {
 		c.RateLimit = 50
+	}
+	if c.RateLimit < 0 || c.RateBurst < 0 {
+		return errors.New("config: RateLimit and RateBurst must not be negative")
 	}
 	if c.RateBurst == 0 {
 		c.RateBurst = 100

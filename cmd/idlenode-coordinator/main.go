@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/big"
 	"net"
 	"net/url"
@@ -96,24 +97,30 @@ func parse(fs *flag.FlagSet, args []string) error {
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	listen := fs.String("listen", "127.0.0.1:8080", "listen address")
+	listen := fs.String("listen", "127.0.0.1:8080", "listen address HOST:PORT (port 0: any free one); on every interface (no host, 0.0.0.0 or [::]) --public-url is required")
 	data := fs.String("data", "", "data directory: database, blobs, network.json (required)")
-	public := fs.String("public-url", "", "URL clients use (default http://LISTEN)")
+	public := fs.String("public-url", "", "URL nodes and clients reach the coordinator at: network.json's coordinator_url and the sign-in domain (default http://LISTEN; required when LISTEN is every interface)")
 	name := fs.String("name", "dev", "network name written to network.json")
 	chainID := fs.Uint64("chain-id", 0, "chain id nodes sign in for (0: no chain yet)")
 	sync := fs.String("sync", "FULL", "durability: FULL (every acknowledged write survives power loss) or NORMAL (survives process crashes; no fsync per write)")
-	leaseTTL := fs.Duration("lease-ttl", 60*time.Second, "lease time before a heartbeat is due")
+	leaseTTL := fs.Duration("lease-ttl", 60*time.Second, "how long a lease lasts unless a heartbeat extends it by as much again (at least 1s)")
 	withDemo := fs.Bool("demo", false, "keep a stream of demo mandelbrot jobs queued")
-	demoReplicas := fs.Int("demo-replicas", 2, "with --demo: replicas per demo job (1 for a network of one node)")
+	demoReplicas := fs.Int("demo-replicas", 2, fmt.Sprintf("with --demo: replicas per demo job, 1 to %d (1 for a network of one node)", protocol.MaxReplicas))
 	demoReward := fs.String("demo-reward", "1000000000000000", "with --demo: reward per replica in base units")
 	withDev := fs.Bool("dev", false, "start an in-memory dev chain with the reward contracts, and sign vouchers on it")
 	chainListen := fs.String("chain-listen", "127.0.0.1:0", "with --dev: the dev chain's JSON-RPC address (port 0: the port of the last run on this --data folder when free, else any)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
-	rateLimit := fs.Float64("rate-limit", 50, "requests per second per client (address, or IP before sign-in)")
+	rateLimit := fs.Float64("rate-limit", 50, "requests per second per client (address, or IP before sign-in), bursts of twice as many; 0: no limit")
 	maxReward := fs.String("max-reward", "1000000000000000000", "largest reward per replica a job may offer, in base units (0: no maximum; the reward pool still bounds every submission)")
 	pgDSN := fs.String("postgres", "", "PostgreSQL DSN: keep the state there instead of DIR/coordinator.db (several coordinators may share it; blobs over 256 KiB stay in DIR)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	// Values that cannot work are refused here, in one line, before
+	// anything is bound or written.
+	bad := func(format string, a ...any) error {
+		fmt.Fprintf(stderr, "idlenode-coordinator serve: "+format+"\n", a...)
+		return errUsage
 	}
 	if *data == "" {
 		fmt.Fprintln(stderr, "serve: --data DIR is required")
@@ -122,11 +129,40 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	maxRewardV, ok := new(big.Int).SetString(*maxReward, 10)
 	if !ok || maxRewardV.Sign() < 0 {
-		return fmt.Errorf("--max-reward %q: want a non-negative integer in base units", *maxReward)
+		return bad("--max-reward %q: want a non-negative integer in base units", *maxReward)
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(*logLevel)); err != nil {
-		return fmt.Errorf("--log-level %q: want debug, info, warn or error", *logLevel)
+		return bad("--log-level %q: want debug, info, warn or error", *logLevel)
+	}
+	if r := *rateLimit; math.IsNaN(r) || math.IsInf(r, 0) || r < 0 {
+		return bad("--rate-limit %v: want requests per second per client, 0 or more (0: no limit)", r)
+	}
+	if *leaseTTL < time.Second {
+		return bad("--lease-ttl %s: want at least 1s (nodes heartbeat within it)", *leaseTTL)
+	}
+	*sync = strings.ToUpper(*sync)
+	if *sync != "FULL" && *sync != "NORMAL" {
+		return bad("--sync %q: want FULL or NORMAL", *sync)
+	}
+	if *demoReplicas < 1 || *demoReplicas > protocol.MaxReplicas {
+		return bad("--demo-replicas %d: want 1 to %d", *demoReplicas, protocol.MaxReplicas)
+	}
+	if v, ok := new(big.Int).SetString(*demoReward, 10); !ok || v.Sign() < 0 {
+		return bad("--demo-reward %q: want a non-negative integer in base units", *demoReward)
+	}
+	host, _, err := net.SplitHostPort(*listen)
+	if err != nil {
+		return bad("--listen %q: want HOST:PORT", *listen)
+	}
+	if *public != "" {
+		if u, err := url.Parse(*public); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return bad("--public-url %q: want an http:// or https:// URL", *public)
+		}
+	} else if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		// http://0.0.0.0:PORT would go into network.json and be the
+		// sign-in domain: no remote node can use it.
+		return bad("--listen %s is every interface: give --public-url, the URL nodes and clients reach this coordinator at (e.g. http://HOST:PORT)", *listen)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
 	if _, err := coordinator.PrepareDataDir(*data, log); err != nil {
@@ -150,7 +186,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if *pgDSN != "" {
 		st, err = postgres.Open(ctx, *pgDSN)
 	} else {
-		st, err = sqlite.Open(ctx, filepath.Join(*data, "coordinator.db"), sqlite.Options{Synchronous: strings.ToUpper(*sync)})
+		st, err = sqlite.Open(ctx, filepath.Join(*data, "coordinator.db"), sqlite.Options{Synchronous: *sync})
 	}
 	if err != nil {
 		return err
@@ -162,12 +198,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 			*public = "http://" + ln.Addr().String() // the port picked
 		}
 	}
-	if u, err := url.Parse(*public); err != nil || u.Host == "" {
-		return fmt.Errorf("--public-url %q is not a URL", *public)
-	}
 	cfg := coordinator.Config{Store: st, DataDir: *data, Logger: log, Listener: ln,
 		PublicURL: *public, ChainID: *chainID, LeaseTTL: *leaseTTL, RelaxedSync: strings.EqualFold(*sync, "NORMAL"),
 		RateLimit: rate.Limit(*rateLimit), RateBurst: max(int(2**rateLimit), 1), MaxReward: maxRewardV}
+	if *rateLimit == 0 {
+		cfg.RateLimit = rate.Inf // --rate-limit 0: no limit
+	}
 	network := protocol.Network{Name: *name, CoordinatorURL: *public, ChainID: *chainID}
 	if *withDev {
 		chain, err := startDev(ctx, *data, *chainListen, &cfg, log)
