@@ -26,8 +26,8 @@ func TestDataDirOwnerOnly(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	created, err := coordinator.PrepareDataDir(fresh, log)
-	if err != nil || !created {
-		t.Fatalf("PrepareDataDir(new) = %v, %v; want created", created, err)
+	if err != nil || created != filepath.Join(root, "a") {
+		t.Fatalf("PrepareDataDir(new) = %q, %v; want created %s", created, err, filepath.Join(root, "a"))
 	}
 	if fi, err := os.Stat(fresh); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Fatalf("new data folder: %v %v, want drwx------", fi.Mode(), err)
@@ -53,8 +53,8 @@ func TestDataDirOwnerOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	created, err = coordinator.PrepareDataDir(open, log)
-	if err != nil || created {
-		t.Fatalf("PrepareDataDir(existing) = %v, %v; want not created", created, err)
+	if err != nil || created != "" {
+		t.Fatalf("PrepareDataDir(existing) = %q, %v; want none created", created, err)
 	}
 	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "chmod 700") {
 		t.Fatalf("no warning for a 0755 data folder:\n%s", logs.String())

@@ -75,12 +75,6 @@ func startDev(ctx context.Context, dataDir, listen string, cfg *coordinator.Conf
 	if err != nil {
 		return nil, fmt.Errorf("--dev: %w", err)
 	}
-	if u, err := url.Parse(chain.RPCURL()); err == nil && u.Host != "" {
-		data, _ := json.Marshal(devChainState{RPCAddr: u.Host})
-		if err := os.WriteFile(filepath.Join(dataDir, devChainFile), append(data, '\n'), 0o644); err != nil {
-			log.Warn("Could not remember the dev chain's port", "err", err)
-		}
-	}
 	cfg.ChainID = chain.ChainID()
 	cfg.Vouchers = chain
 	cfg.Stake = chain
@@ -89,6 +83,17 @@ func startDev(ctx context.Context, dataDir, listen string, cfg *coordinator.Conf
 	cfg.Pool = contracts.NewPoolReader(chain.Client(), a.Token, a.RewardPool)
 	// devnet.Start logs "Dev chain started" with the addresses itself.
 	return chain, nil
+}
+
+// rememberDevChain writes devchain.json, for the next run to reuse the
+// chain's port; serve calls it once the start can no longer fail.
+func rememberDevChain(dataDir string, chain *devnet.Chain, log *slog.Logger) {
+	if u, err := url.Parse(chain.RPCURL()); err == nil && u.Host != "" {
+		data, _ := json.Marshal(devChainState{RPCAddr: u.Host})
+		if err := os.WriteFile(filepath.Join(dataDir, devChainFile), append(data, '\n'), 0o644); err != nil {
+			log.Warn("Could not remember the dev chain's port", "err", err)
+		}
+	}
 }
 
 // devNetwork is the descriptor of a dev network: the coordinator and the chain.

@@ -28,6 +28,7 @@ import (
 	"github.com/idlenode/idlenode/coordinator/store"
 	"github.com/idlenode/idlenode/coordinator/store/postgres"
 	"github.com/idlenode/idlenode/coordinator/store/sqlite"
+	"github.com/idlenode/idlenode/devnet"
 	"github.com/idlenode/idlenode/examples/mandelbrot"
 	"github.com/idlenode/idlenode/protocol"
 	"github.com/idlenode/idlenode/protocol/client"
@@ -165,9 +166,28 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return bad("--listen %s is every interface: give --public-url, the URL nodes and clients reach this coordinator at (e.g. http://HOST:PORT)", *listen)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
-	if _, err := coordinator.PrepareDataDir(*data, log); err != nil {
+	// The order makes a failed start leave nothing behind: bind first (a
+	// taken port fails before the data folder is touched), then the
+	// folder, its lock and the database, then everything else that can
+	// fail (the dev chain, the demo module), and the descriptors last.
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("--listen %s: %w", *listen, err)
+	}
+	defer ln.Close()
+	started := false
+	created, err := coordinator.PrepareDataDir(*data, log)
+	if created != "" {
+		defer func() {
+			if !started {
+				_ = os.RemoveAll(created) // a folder this start made: all of it is ours
+			}
+		}()
+	}
+	if err != nil {
 		return err
 	}
+	before := dirNames(*data)
 	// One coordinator per data folder: a second would share the database
 	// and overwrite the live network.json.
 	unlock, err := coordinator.LockDataDir(*data)
@@ -175,13 +195,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer unlock()
-	// Bind before anything is written: a taken port fails here, with the
-	// descriptor of whatever already serves untouched.
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		return fmt.Errorf("--listen %s: %w", *listen, err)
-	}
-	defer ln.Close()
+	defer func() {
+		// Runs after the store and the chain are closed, still holding
+		// the lock: whatever this start added to the folder goes.
+		if !started && created == "" {
+			removeNew(*data, before)
+		}
+	}()
 	var st store.Store
 	if *pgDSN != "" {
 		st, err = postgres.Open(ctx, *pgDSN)
@@ -199,14 +219,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 	cfg := coordinator.Config{Store: st, DataDir: *data, Logger: log, Listener: ln,
-		PublicURL: *public, ChainID: *chainID, LeaseTTL: *leaseTTL, RelaxedSync: strings.EqualFold(*sync, "NORMAL"),
+		PublicURL: *public, ChainID: *chainID, LeaseTTL: *leaseTTL, RelaxedSync: *sync == "NORMAL",
 		RateLimit: rate.Limit(*rateLimit), RateBurst: max(int(2**rateLimit), 1), MaxReward: maxRewardV}
 	if *rateLimit == 0 {
 		cfg.RateLimit = rate.Inf // --rate-limit 0: no limit
 	}
 	network := protocol.Network{Name: *name, CoordinatorURL: *public, ChainID: *chainID}
+	var chain *devnet.Chain
 	if *withDev {
-		chain, err := startDev(ctx, *data, *chainListen, &cfg, log)
+		chain, err = startDev(ctx, *data, *chainListen, &cfg, log)
 		if err != nil {
 			return err
 		}
@@ -217,17 +238,23 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := coordinator.WriteNetwork(*data, network); err != nil {
-		return err
-	}
-	log.Info("Network descriptor written", "path", filepath.Join(*data, "network.json"))
+	var module []byte
 	if *withDemo {
 		cache := filepath.Join(*data, "cache")
 		log.Info("Building the demo module", "cacheDir", cache)
-		module, err := mandelbrot.Build(ctx, cache)
-		if err != nil {
+		if module, err = mandelbrot.Build(ctx, cache); err != nil {
 			return fmt.Errorf("--demo: %w", err)
 		}
+	}
+	if err := coordinator.WriteNetwork(*data, network); err != nil {
+		return err
+	}
+	started = true
+	log.Info("Network descriptor written", "path", filepath.Join(*data, "network.json"))
+	if chain != nil {
+		rememberDevChain(*data, chain, log)
+	}
+	if *withDemo {
 		sg, err := client.GenerateKeySigner()
 		if err != nil {
 			return err
@@ -240,6 +267,27 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		go func() { _ = demo.Run(ctx, c, module, log, demo.Options{Replicas: *demoReplicas, Reward: *demoReward}) }()
 	}
 	return srv.Run(ctx)
+}
+
+// dirNames is the set of names in dir (empty when it cannot be read).
+func dirNames(dir string) map[string]bool {
+	names := map[string]bool{}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		names[e.Name()] = true
+	}
+	return names
+}
+
+// removeNew removes what is in dir and not in before: what a failed
+// start added to an existing data folder.
+func removeNew(dir string, before map[string]bool) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !before[e.Name()] {
+			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
