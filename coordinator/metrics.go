@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/idlenode/idlenode/coordinator/store"
+	"github.com/idlenode/idlenode/internal/buildinfo"
 )
 
 type metrics struct {
@@ -69,7 +70,10 @@ func newMetrics(reg *prometheus.Registry, st store.Store) (*metrics, error) {
 		func(c store.Commitments) *big.Int { return c.Credited })
 	reserved := commitment("idlenode_ledger_reserved_base_units", "The worst-case payout reserved by open jobs, in base units (approximate).",
 		func(c store.Commitments) *big.Int { return c.Reserved })
-	for _, c := range []prometheus.Collector{m.requests, m.latency, m.leased, m.expired, m.results, m.settled, m.jobs, jobsGauge, suspendedGauge, credited, reserved,
+	buildInfo := prometheus.NewGauge(prometheus.GaugeOpts{Name: "idlenode_build_info", Help: "Always 1; the version label names the running build (\"dev\" for an unreleased one).",
+		ConstLabels: prometheus.Labels{"version": buildinfo.Version}})
+	buildInfo.Set(1)
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.leased, m.expired, m.results, m.settled, m.jobs, jobsGauge, suspendedGauge, credited, reserved, buildInfo,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		if err := reg.Register(c); err != nil {
 			return nil, err

@@ -30,6 +30,7 @@ import (
 	"github.com/idlenode/idlenode/coordinator/store/sqlite"
 	"github.com/idlenode/idlenode/devnet"
 	"github.com/idlenode/idlenode/examples/mandelbrot"
+	"github.com/idlenode/idlenode/internal/buildinfo"
 	"github.com/idlenode/idlenode/protocol"
 	"github.com/idlenode/idlenode/protocol/client"
 )
@@ -40,6 +41,7 @@ commands:
   serve   run the coordinator: serve --listen ADDR --data DIR [--dev] [--demo]
   bench   measure round trips, lease latency and replication on loopback
   fund    give a dev wallet gas money: fund --network FILE ADDRESS
+  version print the version (also --version)
 
 Run a command with -h for its flags.
 `
@@ -51,6 +53,10 @@ func main() {
 func realMain(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if args[0] == "version" || args[0] == "--version" || args[0] == "-version" {
+		fmt.Fprintln(stdout, buildinfo.String("idlenode-coordinator"))
 		return 0
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
