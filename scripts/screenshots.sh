@@ -55,6 +55,16 @@ for tab in ${TABS:-firstrun dashboard settings wallet activity}; do
 	sleep "${SETTLE:-3}" # let the stream and the wallet answer, and the charts fill
 	import -window root "$out/$tab.png"
 	kill "$win"
+	# The window exits within its grace (5 s) after a signal; should it
+	# not, keep its goroutine dump beside the screenshots and go on.
+	i=0
+	while kill -0 "$win" 2>/dev/null && [ $i -lt 80 ]; do i=$((i + 1)); sleep 0.1; done
+	if kill -0 "$win" 2>/dev/null; then
+		kill -QUIT "$win" 2>/dev/null; sleep 1
+		cp "$tmp/window-$tab.log" "$out/window-$tab-stuck.log" 2>/dev/null || true
+		echo "screenshots: the $tab window did not exit on SIGTERM; its dump is in $out/window-$tab-stuck.log" >&2
+		kill -9 "$win" 2>/dev/null || true
+	fi
 	wait "$win" 2>/dev/null || true
 	echo "screenshots: $out/$tab.png"
 done

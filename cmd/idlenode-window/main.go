@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -85,11 +86,20 @@ func run(args []string, stderr io.Writer) int {
 		<-runCtx.Done()
 		if ctx.Err() != nil {
 			fyne.Do(fa.Quit)
+			// A window is nothing to save: should the toolkit not get
+			// round to quitting (seen once under load in the e2e run),
+			// a signal must still end the process.
+			time.Sleep(quitGrace)
+			log.Warn("The window did not close after a signal; exiting")
+			os.Exit(0)
 		}
 	}()
 	u.Window().ShowAndRun()
 	return 0
 }
+
+// quitGrace is how long the window may take to close after a signal.
+const quitGrace = 5 * time.Second
 
 // readCommands reads the tray's commands, one per line, until r ends: "show"
 // or "show TAB" calls raise with TAB ("" for none).
