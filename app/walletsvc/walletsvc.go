@@ -468,10 +468,10 @@ func (s *Service) Send(ctx context.Context, req localapi.SendRequest) (localapi.
 	if err != nil {
 		return localapi.TxResult{}, fmt.Errorf("send: %w", err)
 	}
-	if !common.IsHexAddress(req.To) {
-		return localapi.TxResult{}, fmt.Errorf("send: %q is not an address", req.To)
+	to, err := wallet.ParseAddress(req.To) // also the zero address and a wrong checksum
+	if err != nil {
+		return localapi.TxResult{}, fmt.Errorf("send: %w", err)
 	}
-	to := common.HexToAddress(req.To)
 	switch req.Asset {
 	case "token", "":
 		return s.tx(ctx, "send", req.Amount, func(c *wallet.Chain) (wallet.Receipt, error) { return c.SendToken(ctx, to, v) })

@@ -127,8 +127,10 @@ func TestWalletThroughTheLocalAPI(t *testing.T) {
 	if _, err := c.Send(ctx, localapi.SendRequest{To: to.Hex(), Amount: tokens(1).String(), Asset: "token"}); err != nil {
 		t.Fatalf("send: %v", err)
 	}
-	if _, err := c.Send(ctx, localapi.SendRequest{To: "nobody", Amount: "1", Asset: "token"}); err == nil {
-		t.Fatal("sent to a bad address")
+	for _, bad := range []string{"nobody", "0x0000000000000000000000000000000000000000", "0x52908400098527886e0f7030069857d2e4169EE7"} {
+		if _, err := c.Send(ctx, localapi.SendRequest{To: bad, Amount: "1", Asset: "token"}); err == nil {
+			t.Errorf("sent to %s (not an address, the zero address, a wrong checksum)", bad)
+		}
 	}
 	hist, err := c.History(ctx)
 	if err != nil || len(hist) < 6 {
