@@ -307,21 +307,33 @@ type Store struct {
 	// seen is the file as last loaded or saved here: a file that differs
 	// was edited by someone else (Reload).
 	seen fileStamp
+	// payout is the payout address Get shows, reread from the wallet only
+	// when its files (payoutOf) changed: Get runs on every decision of
+	// the core, ten times a second while jobs run.
+	payout   string
+	payoutOf [2]fileStamp
 }
 
-// fileStamp tells whether a file changed: its modification time and size.
-type fileStamp struct {
-	mod  time.Time
-	size int64
-	ok   bool
-}
+// fileStamp tells whether a file changed: the same file (a write through
+// a rename makes a new one), modification time and size. File times are
+// coarse (milliseconds), so the file's identity matters.
+type fileStamp struct{ fi os.FileInfo }
 
 func stampOf(path string) fileStamp {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return fileStamp{}
 	}
-	return fileStamp{mod: fi.ModTime(), size: fi.Size(), ok: true}
+	return fileStamp{fi}
+}
+
+func (a fileStamp) exists() bool { return a.fi != nil }
+
+func (a fileStamp) same(b fileStamp) bool {
+	if a.fi == nil || b.fi == nil {
+		return a.fi == b.fi
+	}
+	return os.SameFile(a.fi, b.fi) && a.fi.ModTime().Equal(b.fi.ModTime()) && a.fi.Size() == b.fi.Size()
 }
 
 // save writes s to the file and remembers the result as seen. The caller
@@ -345,7 +357,7 @@ func (st *Store) Reload() (bool, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	now := stampOf(st.path)
-	if !now.ok || now == st.seen {
+	if !now.exists() || now.same(st.seen) {
 		return false, nil
 	}
 	s, p, err := Load(st.path)
@@ -361,6 +373,7 @@ func (st *Store) Reload() (bool, error) {
 		}
 	}
 	st.migratePayout()
+	st.refreshPayout()
 	return true, nil
 }
 
@@ -380,6 +393,7 @@ func Open(path string) (*Store, error) {
 		}
 	}
 	st.migratePayout()
+	st.refreshPayout()
 	return st, nil
 }
 
@@ -392,7 +406,8 @@ func (st *Store) Get() Settings {
 	defer st.mu.Unlock()
 	c := st.cur
 	c.Schedule = append([]Window(nil), st.cur.Schedule...)
-	c.PayoutAddress = st.payoutView()
+	st.refreshPayout() // two stats; the wallet is read only when it changed
+	c.PayoutAddress = st.payout
 	return c
 }
 
@@ -408,11 +423,12 @@ func (st *Store) Problem() Problem {
 func (st *Store) Update(fn func(*Settings) error) (Settings, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	st.refreshPayout()
 	view := func(s Settings) Settings {
-		s.PayoutAddress = st.payoutView()
+		s.PayoutAddress = st.payout
 		return s
 	}
-	before := st.payoutView()
+	before := st.payout
 	next := st.cur
 	next.Schedule = append([]Window(nil), st.cur.Schedule...)
 	next.PayoutAddress = before
@@ -428,6 +444,7 @@ func (st *Store) Update(fn func(*Settings) error) (Settings, error) {
 	} else if err := st.setPayout(payout, next); err != nil {
 		return view(st.cur), err
 	}
+	st.refreshPayout()
 	st.cur = next
 	st.problem = Problem{}
 	return view(next), nil

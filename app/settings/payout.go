@@ -24,9 +24,21 @@ func (st *Store) persisted(s Settings) Settings {
 	return s
 }
 
-// payoutView is the payout address to show: the wallet's, or the older
+// refreshPayout rereads the payout address to show when the wallet's
+// files changed, or a value is waiting to move. The caller holds mu.
+func (st *Store) refreshPayout() {
+	key, conf := stampOf(filepath.Join(st.walletDir, wallet.KeyFile)), stampOf(filepath.Join(st.walletDir, wallet.SettingsFile))
+	if key.same(st.payoutOf[0]) && conf.same(st.payoutOf[1]) && st.pending == "" {
+		return
+	}
+	st.payout = st.readPayout()
+	// Stamped after the read: a migration may just have written wallet.json.
+	st.payoutOf = [2]fileStamp{stampOf(filepath.Join(st.walletDir, wallet.KeyFile)), stampOf(filepath.Join(st.walletDir, wallet.SettingsFile))}
+}
+
+// readPayout is the payout address to show: the wallet's, or the older
 // settings file's value while there is no wallet. The caller holds mu.
-func (st *Store) payoutView() string {
+func (st *Store) readPayout() string {
 	if st.pending != "" {
 		st.migratePayout()
 	}
